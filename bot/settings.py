@@ -1,0 +1,29 @@
+"""Settings from the environment and `.env`; secrets never leave this object except to the libraries."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="sqlite+aiosqlite:///data/interview-bot.db")
+    questions_dir: Path = Field(default=Path("questions"))
+    default_timezone: str = "UTC"
+    log_level: str = "INFO"
+
+    discord_token: SecretStr | None = None
+    discord_test_guild: int | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
