@@ -1,0 +1,84 @@
+"""The bank's value types: what a question is, whatever file or style it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TOPICS: tuple[str, ...] = (
+    "fundamentals",
+    "llms",
+    "transformers",
+    "training",
+    "fine-tuning",
+    "alignment",
+    "rag",
+    "prompt-engineering",
+    "gans-vaes",
+    "diffusion",
+    "multimodal",
+    "embeddings",
+    "evaluation",
+    "deployment",
+    "ethics",
+    "applications",
+    "nlp",
+    "coding",
+)
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+KINDS: tuple[str, ...] = ("concept", "coding")
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One guide's answer to a question; a merged question keeps one per guide."""
+
+    answer: str
+    key_points: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    topic: str
+    difficulty: str
+    kind: str
+    references: tuple[Reference, ...]
+    aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def answer(self) -> str:
+        return self.references[0].answer
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        return tuple(r.answer for r in self.references)
+
+    @property
+    def key_points(self) -> tuple[str, ...]:
+        return self.references[0].key_points
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(r.source for r in self.references)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "prompt": self.prompt,
+            "answer": self.answer,
+            "answers": list(self.answers),
+            "key_points": list(self.key_points),
+            "topic": self.topic,
+            "difficulty": self.difficulty,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "sources": [{"file": s.file, "line": s.line} for s in self.sources],
+        }
