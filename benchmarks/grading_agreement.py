@@ -1,0 +1,139 @@
+"""Agreement between the built-in grader and a human interviewer on the grading development set.
+
+Prints a readable summary, then one JSON object on its last line:
+{"n", "spearman", "pearson", "mae", "by_kind": {kind: mean score}, "verdicts": {kind: {verdict: n}},
+ "held_out": {...}, "refit": {"A->B": {...}, "B->A": {...}, "weights_A": [...]}}
+
+The questions are split deterministically (order of first appearance: even = half A, odd = half B).
+The shipped weights were fitted on half A, so "held_out" (half B) is the honest figure; "refit"
+refits the same features on each half and measures the other, to show the fit is not a fluke.
+
+Usage: python benchmarks/grading_agreement.py [DEV_SET.jsonl]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from bot.grading import assess
+from bot.grading.score import FEATURES, WEIGHTS, Signals, combine, verdict
+
+DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "grading" / "dev-set.jsonl"
+
+
+def ranks(xs: list[float]) -> list[float]:
+    order = sorted(range(len(xs)), key=xs.__getitem__)
+    out = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            out[order[k]] = (i + j) / 2
+        i = j + 1
+    return out
+
+
+def pearson(a: list[float], b: list[float]) -> float:
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True))
+    sa = sum((x - ma) ** 2 for x in a) ** 0.5
+    sb = sum((y - mb) ** 2 for y in b) ** 0.5
+    return cov / (sa * sb) if sa and sb else 0.0
+
+
+def spearman(a: list[float], b: list[float]) -> float:
+    return pearson(ranks(a), ranks(b))
+
+
+def least_squares(xs: list[tuple[float, ...]], ys: list[float], ridge: float = 1e-3) -> list[float]:
+    """Solve (XᵀX + ridge·I) w = Xᵀy by Gaussian elimination; numpy is not a dependency."""
+    n = len(xs[0])
+    m = [[sum(r[i] * r[j] for r in xs) + (ridge if i == j else 0.0) for j in range(n)] for i in range(n)]
+    v = [sum(r[i] * y for r, y in zip(xs, ys, strict=True)) for i in range(n)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[p], v[c], v[p] = m[p], m[c], v[p], v[c]
+        for r in range(n):
+            if r != c and m[c][c]:
+                f = m[r][c] / m[c][c]
+                m[r] = [a - f * b for a, b in zip(m[r], m[c], strict=True)]
+                v[r] -= f * v[c]
+    return [v[i] / m[i][i] if m[i][i] else 0.0 for i in range(n)]
+
+
+def summary(rows: list[dict], scores: list[int]) -> dict:
+    grades = [r["grade"] for r in rows]
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    verdicts: dict[str, Counter] = defaultdict(Counter)
+    for r, s in zip(rows, scores, strict=True):
+        by_kind[r["kind"]].append(s)
+        verdicts[r["kind"]][verdict(s)] += 1
+    return {
+        "n": len(rows),
+        "spearman": round(spearman([float(s) for s in scores], grades), 3),
+        "pearson": round(pearson([float(s) for s in scores], grades), 3),
+        "mae": round(sum(abs(s / 20 - g) for s, g in zip(scores, grades, strict=True)) / len(rows), 3),
+        "by_kind": {k: round(sum(v) / len(v), 1) for k, v in sorted(by_kind.items())},
+        "verdicts": {k: dict(sorted(v.items())) for k, v in sorted(verdicts.items())},
+    }
+
+
+def rescore(sigs: list[Signals | None], scores: list[int], weights: list[float]) -> list[int]:
+    return [combine(s, weights) if s else score for s, score in zip(sigs, scores, strict=True)]
+
+
+def main(path: Path) -> dict:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = list(dict.fromkeys(r["question"] for r in rows))
+    reference = {r["question"]: r["reference_answer"] for r in rows}
+    half_a = {q for i, q in enumerate(questions) if i % 2 == 0}
+    scores: list[int] = []
+    sigs: list[Signals | None] = []
+    for r in rows:
+        others = [reference[q] for q in questions if q != r["question"]]
+        grade, sig = assess(
+            r["answer"], [(r["reference_answer"], ())], prompt=r["question"], distractors=others
+        )
+        scores.append(grade.score)
+        sigs.append(sig)
+    in_a = [r["question"] in half_a for r in rows]
+
+    def subset(flag: bool, values: list) -> list:
+        return [v for v, a in zip(values, in_a, strict=True) if a == flag]
+
+    refit: dict = {}
+    for name, train in (("A->B", True), ("B->A", False)):
+        fit_rows = [
+            (s.features(), r["grade"]) for s, r, a in zip(sigs, rows, in_a, strict=True) if s and a == train
+        ]
+        weights = least_squares([x for x, _ in fit_rows], [float(y) for _, y in fit_rows])
+        if train:
+            refit["weights_A"] = [round(w, 3) for w in weights]
+        refit[name] = summary(subset(not train, rows), subset(not train, rescore(sigs, scores, weights)))
+    result = summary(rows, scores)
+    result["held_out"] = summary(subset(False, rows), subset(False, scores))
+    result["refit"] = refit
+    print(f"grader on {path.name}: {result['n']} answers, features {', '.join(FEATURES)}")
+    print(f"shipped weights {list(WEIGHTS)}")
+    for label, part in (
+        ("full set", result),
+        ("held-out half B", result["held_out"]),
+        ("refit A->B", refit["A->B"]),
+        ("refit B->A", refit["B->A"]),
+    ):
+        print(
+            f"{label:>16}: spearman {part['spearman']:.3f}  pearson {part['pearson']:.3f}"
+            f"  mae {part['mae']:.2f}"
+        )
+    for kind, mean in result["by_kind"].items():
+        print(f"{kind:>16}: mean score {mean:5.1f}  verdicts {result['verdicts'][kind]}")
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)))

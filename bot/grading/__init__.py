@@ -1,0 +1,129 @@
+"""Grade a free-text interview answer against reference answers: a pure function of strings.
+
+No storage and no platform here; callers store `Grade.to_dict()` (which carries GRADER_VERSION)
+with the answer so old grades can be told apart when the scoring changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from bot.grading import feedback
+from bot.grading.points import prepare, split_points
+from bot.grading.score import (
+    Signals,
+    combine,
+    off_question,
+    prompt_subject,
+    signals,
+    verdict,
+)
+from bot.grading.text import MAX_CHARS, content_stems, tokens
+
+if TYPE_CHECKING:
+    from bot.bank.model import Question
+
+GRADER_VERSION = "light-1"
+ALIAS_MATCH = 90.0  # token_set_ratio at which an answer "is" an accepted alternative answer
+ALIAS_SCORE = 90
+
+__all__ = ["GRADER_VERSION", "Grade", "assess", "grade_answer", "grade_question"]
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: int  # 0-100
+    verdict: str  # "correct" | "partial" | "incorrect"
+    covered: tuple[str, ...]  # key points covered, in the reference's words
+    missed: tuple[str, ...]
+    feedback: str  # one friendly sentence
+    version: str = GRADER_VERSION
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["covered"], d["missed"] = list(self.covered), list(self.missed)
+        return d
+
+
+References = Sequence[tuple[str, Sequence[str]]]
+
+
+def grade_answer(
+    answer: str,
+    references: References,
+    *,
+    prompt: str = "",
+    aliases: Sequence[str] = (),
+    distractors: Sequence[str] = (),
+) -> Grade:
+    """Grade against every reference (a merged question has several) and keep the best."""
+    return assess(answer, references, prompt=prompt, aliases=aliases, distractors=distractors)[0]
+
+
+def assess(
+    answer: str,
+    references: References,
+    *,
+    prompt: str = "",
+    aliases: Sequence[str] = (),
+    distractors: Sequence[str] = (),
+) -> tuple[Grade, Signals | None]:
+    """The grade and the signals behind it (None when the answer was too short to look at)."""
+    answer = (answer or "")[:MAX_CHARS]
+    if len(tokens(answer)) <= 1:
+        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT), None
+    alias = _matching_alias(answer, aliases)
+    if alias:
+        return Grade(ALIAS_SCORE, verdict(ALIAS_SCORE), (alias,), (), feedback.ALIAS), None
+    prompt_stems = prompt_subject(prompt)
+    answer_stems = content_stems(answer)
+    refs = [prepare(text, tuple(points)) for text, points in references if text.strip() or points]
+    if not refs or not answer_stems:
+        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT), None
+    off = off_question(answer_stems, refs, prompt_stems, distractors)
+    best: tuple[int, Signals, tuple[str, ...], tuple[str, ...]] | None = None
+    for ref in refs:
+        sig, matched = signals(answer, ref, answer_stems, prompt_stems, off)
+        score = combine(sig, curated=ref.curated)
+        covered, missed = split_points(ref, matched)
+        if best is None or (score, len(covered)) > (best[0], len(best[2])):
+            best = (score, sig, covered, missed)
+    assert best is not None
+    score, sig, covered, missed = best
+    grade = Grade(score, verdict(score), covered, missed, feedback.sentence(score, sig, missed))
+    return grade, sig
+
+
+def grade_question(question: Question, answer: str, *, distractors: Sequence[str] = ()) -> Grade:
+    """Convenience for a bank question: all its references, its prompt and its aliases."""
+    return grade_answer(
+        answer,
+        [(r.answer, r.key_points) for r in question.references],
+        prompt=question.prompt,
+        aliases=question.aliases,
+        distractors=distractors,
+    )
+
+
+def _matching_alias(answer: str, aliases: Sequence[str]) -> str | None:
+    processed = default_process(answer)
+    for alias in aliases:
+        if (
+            len(tokens(alias)) >= 2
+            and fuzz.token_set_ratio(processed, default_process(alias)) >= ALIAS_MATCH
+            and len(processed) <= 3 * len(default_process(alias))
+        ):
+            return alias
+    return None
+
+
+def _all_points(references: References) -> tuple[str, ...]:
+    for text, points in references:
+        if text.strip() or points:
+            return tuple(p.text for p in prepare(text, tuple(points)).points)
+    return ()

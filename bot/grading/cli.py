@@ -1,0 +1,108 @@
+"""`interview-bot grade`: grade one answer to a bank question, or a JSONL batch of answers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.grading import Grade, grade_answer, grade_question
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("grade", help="grade an answer against the reference answers")
+    one = p.add_argument_group("one answer")
+    one.add_argument("--question-id", help="bank question id")
+    one.add_argument("--answer", help="the answer text")
+    one.add_argument("--json", action="store_true", help="print the grade as JSON")
+    batch = p.add_argument_group("batch")
+    batch.add_argument(
+        "--batch",
+        type=Path,
+        metavar="IN.jsonl",
+        help="lines with question, reference_answer, answer (optional key_points)",
+    )
+    batch.add_argument(
+        "--out", type=Path, metavar="OUT.jsonl", help="write graded lines here (default stdout)"
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch:
+        return run_batch(args.batch, args.out)
+    if not args.question_id or args.answer is None:
+        print("grade: give --question-id and --answer, or --batch IN.jsonl", file=sys.stderr)
+        return 2
+    from bot.bank import load_bank
+
+    question = load_bank().get(args.question_id)
+    if question is None:
+        print(f"grade: no question with id {args.question_id!r}", file=sys.stderr)
+        return 2
+    grade = grade_question(question, args.answer)
+    print(json.dumps(grade.to_dict(), ensure_ascii=False) if args.json else render(grade))
+    return 0
+
+
+def render(grade: Grade) -> str:
+    lines = [f"Score {grade.score}/100 · {grade.verdict}"]
+    for title, points in (("Covered", grade.covered), ("Missed", grade.missed)):
+        if points:
+            lines.append(f"{title}:")
+            lines.extend(f"  • {p}" for p in points)
+    lines.append(grade.feedback)
+    return "\n".join(lines)
+
+
+def graded_lines(lines: TextIO) -> Iterator[tuple[int, dict | str]]:
+    """(line number, graded record) or (line number, error message) per non-blank input line."""
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            missing = [
+                k for k in ("question", "reference_answer", "answer") if not isinstance(record.get(k), str)
+            ]
+            if missing:
+                raise ValueError(f"missing or non-text {', '.join(missing)}")
+            points = record.get("key_points") or ()
+            if not isinstance(points, list | tuple) or not all(isinstance(p, str) for p in points):
+                raise ValueError("key_points must be a list of strings")
+        except ValueError as exc:
+            yield number, str(exc)
+            continue
+        grade = grade_answer(
+            record["answer"], [(record["reference_answer"], points)], prompt=record["question"]
+        )
+        yield number, {**record, **grade.to_dict()}
+
+
+def run_batch(path: Path, out: Path | None) -> int:
+    try:
+        source = path.open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        print(f"grade: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    bad = 0
+    try:
+        with source:
+            for number, result in graded_lines(source):
+                if isinstance(result, str):
+                    bad += 1
+                    print(f"grade: {path}:{number}: skipped, {result}", file=sys.stderr)
+                else:
+                    sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            sink.close()
+    if bad:
+        print(f"grade: {bad} line(s) skipped, the rest graded", file=sys.stderr)
+    return 0

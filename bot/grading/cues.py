@@ -1,0 +1,139 @@
+"""Cues that word overlap cannot see: flipped meanings, confident absolutes and bare term lists.
+
+The word lists are generic English and generic ML vocabulary, chosen up front, not mined from data.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.grading.text import NEGATIONS, stem, tokens, words
+
+# Confident overstatements are a typical sign of a wrong claim ("never needed", "always enough").
+ABSOLUTES = words(
+    "always never exactly entirely completely automatically guaranteed regardless impossible purely "
+    "solely necessarily"
+)
+
+# Opposites: an answer using one side where the reference uses only the other has likely flipped it.
+_ANTONYM_PAIRS = (
+    ("encoder", "decoder"),
+    ("increase", "decrease"),
+    ("increase", "reduce"),
+    ("before", "after"),
+    ("supervised", "unsupervised"),
+    ("labeled", "unlabeled"),
+    ("labelled", "unlabelled"),
+    ("small", "large"),
+    ("smaller", "larger"),
+    ("small", "big"),
+    ("smaller", "bigger"),
+    ("fewer", "more"),
+    ("less", "more"),
+    ("lower", "higher"),
+    ("low", "high"),
+    ("slower", "faster"),
+    ("slow", "fast"),
+    ("cheap", "expensive"),
+    ("cheaper", "expensive"),
+    ("linear", "quadratic"),
+    ("linearly", "quadratically"),
+    ("bidirectional", "unidirectional"),
+    ("first", "last"),
+    ("input", "output"),
+    ("inputs", "outputs"),
+    ("training", "inference"),
+    ("static", "dynamic"),
+    ("fixed", "dynamic"),
+    ("fixed", "learned"),
+    ("sparse", "dense"),
+    ("discrete", "continuous"),
+    ("generative", "discriminative"),
+    ("overfitting", "underfitting"),
+    ("minimize", "maximize"),
+    ("positive", "negative"),
+    ("true", "false"),
+    ("add", "remove"),
+    ("adds", "removes"),
+    ("freeze", "update"),
+    ("frozen", "updated"),
+    ("online", "offline"),
+    ("local", "global"),
+    ("same", "different"),
+    ("independent", "dependent"),
+    ("parallel", "sequential"),
+    ("deterministic", "random"),
+    ("deterministic", "stochastic"),
+    ("private", "public"),
+    ("safe", "unsafe"),
+    ("general", "specific"),
+    ("improves", "hurts"),
+    ("easy", "hard"),
+    ("left", "right"),
+    ("sum", "product"),
+    ("noise", "signal"),
+    ("compress", "expand"),
+)
+
+
+@lru_cache(maxsize=1)
+def _antonyms() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for a, b in _ANTONYM_PAIRS:
+        sa, sb = stem(a), stem(b)
+        if sa != sb:
+            table.setdefault(sa, set()).add(sb)
+            table.setdefault(sb, set()).add(sa)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def antonym_flips(answer_stems: set[str], reference_vocab: frozenset[str]) -> int:
+    """Opposite pairs where the answer says one side and the reference only ever says the other."""
+    flips = 0
+    for word in answer_stems - reference_vocab:
+        opposite = _antonyms().get(word)
+        if opposite and opposite & reference_vocab and not opposite & answer_stems:
+            flips += 1
+    return flips
+
+
+def negated_claims(answer: str, matched: frozenset[str], reference_stems: tuple[str, ...]) -> int:
+    """Negations in the answer right before a reference term that the reference states without negation."""
+    negated_in_ref = _negated_stems(reference_stems)
+    words = tokens(answer)
+    count = 0
+    for i, word in enumerate(words):
+        if word in NEGATIONS:
+            window = {stem(w) for w in words[i + 1 : i + 5]}
+            if (window & matched) - negated_in_ref:
+                count += 1
+    return count
+
+
+def _negated_stems(reference_stems: tuple[str, ...]) -> frozenset[str]:
+    # Reference stems are stopword-free, so negation words survive only as NEGATIONS members.
+    out: set[str] = set()
+    for i, word in enumerate(reference_stems):
+        if word in NEGATIONS:
+            out.update(reference_stems[i + 1 : i + 4])
+    return frozenset(out)
+
+
+def absolutes(answer_tokens: list[str]) -> int:
+    return sum(1 for t in answer_tokens if t in ABSOLUTES)
+
+
+_SEPARATORS = re.compile(r"[,;+=/|\n•·→]|\.(?:\s|$)|\band\b|->|=>|:")
+
+
+def term_list_share(answer: str) -> float:
+    """How much of the answer is a bare list of terms (items of one or two words), 0-1."""
+    items = [tokens(part) for part in _SEPARATORS.split(answer)]
+    items = [i for i in items if i]
+    if len(items) < 4:
+        return 0.0
+    terse = sum(1 for i in items if len(i) <= 2)
+    words = sum(len(i) for i in items)
+    # A list of many tiny items with few words between them; long clauses dilute it.
+    return (terse / len(items)) * min(1.0, terse / 5) * min(1.0, 4.0 * len(items) / max(words, 1))
