@@ -1,0 +1,20 @@
+"""The question bank: interview guides and team YAML files turned into clean, structured questions."""
+
+from bot.bank.loader import Bank, build_bank, load_bank, question_id
+from bot.bank.markdown import Skipped, parse_markdown
+from bot.bank.model import Question, Reference, Source
+from bot.bank.yaml_file import BankError, load_yaml_file
+
+__all__ = [
+    "Bank",
+    "BankError",
+    "Question",
+    "Reference",
+    "Skipped",
+    "Source",
+    "build_bank",
+    "load_bank",
+    "load_yaml_file",
+    "parse_markdown",
+    "question_id",
+]

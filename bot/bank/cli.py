@@ -1,0 +1,96 @@
+"""`interview-bot bank ...`: see the bank as the bot sees it; check files before shipping them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from bot.bank.loader import build_bank, load_bank
+from bot.bank.model import TOPICS, Question
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    bank = sub.add_parser("bank", help="inspect and validate the question bank")
+    cmds = bank.add_subparsers(dest="bank_command", required=True)
+    stats = cmds.add_parser("stats", help="counts by source, topic, difficulty and kind; what was skipped")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=_stats)
+    listing = cmds.add_parser("list", help="list questions")
+    listing.add_argument("--topic", choices=TOPICS)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+    show = cmds.add_parser("show", help="one question with its reference answers")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+    validate = cmds.add_parser("validate", help="check bank files; exit 1 with readable errors")
+    validate.add_argument("paths", nargs="+", type=Path)
+    validate.set_defaults(handler=_validate)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    stats = load_bank().stats()
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{stats['total']} questions ({stats['merged_duplicates']} duplicates merged)")
+    for title in ("by_source", "by_topic", "by_difficulty", "by_kind"):
+        print(f"\n{title.replace('_', ' ')}:")
+        for name, count in stats[title].items():
+            print(f"  {name:<40} {count:>4}")
+    print(f"\nskipped headings: {len(stats['skipped'])} (see --json for each, with its reason)")
+    for error in stats.get("errors", []):
+        print(f"error: {error['file']}, {error['entry']}: {error['problem']}", file=sys.stderr)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    questions = [q for q in load_bank().questions if not args.topic or q.topic == args.topic]
+    if args.json:
+        print(json.dumps([q.to_dict() for q in questions], indent=2, ensure_ascii=False))
+        return 0
+    for q in questions:
+        print(f"{q.id}  {q.topic:<18} {q.difficulty:<6} {q.prompt}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    question = load_bank().get(args.id)
+    if question is None:
+        print(f"No question with id {args.id!r}. `interview-bot bank list` shows them.", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(question.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(_render(question))
+    return 0
+
+
+def _render(q: Question) -> str:
+    sources = ", ".join(f"{s.file}:{s.line}" for s in q.sources)
+    parts = [q.prompt, f"{q.id} · {q.topic} · {q.difficulty} · {q.kind} · {sources}", "", "Key points:"]
+    parts += [f"  - {p}" for p in q.key_points]
+    for i, answer in enumerate(q.answers, start=1):
+        parts += ["", f"Reference answer {i}:" if len(q.answers) > 1 else "Reference answer:"]
+        parts.append(textwrap.indent(answer, "  "))
+    return "\n".join(parts)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.is_file()]
+    for path in missing:
+        print(f"{path}: no such file", file=sys.stderr)
+    bank = build_bank([p for p in args.paths if p.is_file()])
+    for error in bank.errors:
+        print(f"{error.file}, {error.entry}: {error.problem}", file=sys.stderr)
+    for path in args.paths:
+        if path.is_file() and path.suffix.lower() == ".md" and not bank.by_source.get(path.name):
+            print(f"{path.name}: no questions found", file=sys.stderr)
+            missing.append(path)
+    if missing or bank.errors:
+        return 1
+    print(f"OK: {len(bank.questions)} questions in {len(args.paths)} file(s).")
+    return 0
