@@ -40,7 +40,8 @@ class Database:
             kwargs.update(pool_size=10, max_overflow=20, pool_recycle=1800)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if parsed.get_backend_name() == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
 
     @property
@@ -51,10 +52,19 @@ class Database:
         await self.engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    """WAL lets readers run beside the one writer; foreign keys are off by default in SQLite."""
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    """WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
+
+    The driver's own implicit BEGIN is switched off so `_sqlite_begin` decides (and savepoints work).
+    """
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """Take the write lock up front: a deferred transaction that later writes fails at once when raced."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")

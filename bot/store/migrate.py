@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command
@@ -35,12 +38,23 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def _outside_loop(fn: Callable[[], None]) -> None:
+    """Alembic's async env runs its own event loop, so from inside one it runs on a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        fn()
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(fn).result()
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    _outside_loop(lambda: command.upgrade(alembic_config(url), revision))
 
 
 def downgrade(url: str, revision: str = "base") -> None:
-    command.downgrade(alembic_config(url), revision)
+    _outside_loop(lambda: command.downgrade(alembic_config(url), revision))
 
 
 def head_revision() -> str | None:

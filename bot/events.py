@@ -1,0 +1,26 @@
+"""Inbound: who is acting and where, as adapters hand it to the core. Ids are opaque platform strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Place:
+    """A workspace (Slack team, Discord guild, the console) and optionally one of its channels."""
+
+    platform: str
+    workspace: str
+    channel: str | None = None
+    workspace_name: str = ""
+    channel_name: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A member acting somewhere; `timezone` is the member's own when the platform tells us."""
+
+    place: Place
+    user: str
+    display_name: str = ""
+    timezone: str | None = None

@@ -1,0 +1,31 @@
+"""Composition root: settings, bank and database wired into one service for whichever channel runs."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.bank import load_bank
+from bot.service import PracticeService
+from bot.settings import Settings, get_settings
+from bot.store.db import Database
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+async def build_service(database_url: str | None = None, settings: Settings | None = None) -> PracticeService:
+    """A started service: migrations checked (NotMigrated says what to run), questions synced."""
+    settings = settings or get_settings()
+    bank = load_bank(settings.questions_dir)
+    service = PracticeService(
+        Database(database_url or settings.database_url), bank, default_timezone=settings.default_timezone
+    )
+    try:
+        await service.start()
+    except BaseException:
+        await service.db.dispose()
+        raise
+    return service

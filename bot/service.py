@@ -1,0 +1,617 @@
+"""The practice service: one method per use case, shared by the console, Slack and Discord adapters."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import boards, directory, picking
+from bot.bank import Bank
+from bot.bank.model import Question
+from bot.calendar import closes_at, today_in, zone
+from bot.charts import StatsPicture, TopicMastery, render_stats_png
+from bot.errors import TryAgain, UserError
+from bot.events import Actor, Place
+from bot.grading import Grade, grade_question
+from bot.periods import PERIODS, period_start
+from bot.review import review
+from bot.store.db import Database
+from bot.store.migrate import ensure_migrated
+from bot.store.tables import (
+    Answer,
+    Channel,
+    ChannelStreak,
+    DailyPost,
+    Member,
+    PracticeStreak,
+    QuestionRow,
+    QuizAttempt,
+    Review,
+    Workspace,
+)
+from bot.streaks import Streak, extend_channel, extend_practice, local_day, practice_current
+from bot.views import (
+    BoardRow,
+    GradeCard,
+    Leaderboard,
+    PostSummary,
+    QuestionCard,
+    StatsView,
+    StreakView,
+    TopicLine,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_ANSWER_CHARS = 4000
+STREAK_BONUS_STEP = 5
+STREAK_BONUS_CAP = 20
+MILESTONES = (3, 5, 10, 20, 30, 50, 100)
+SCOPES = ("workspace", "channel")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def streak_bonus(channel_streak: int) -> int:
+    """+5 points per consecutive daily answer after the first, at most +20: showing up matters."""
+    return min(STREAK_BONUS_STEP * max(channel_streak - 1, 0), STREAK_BONUS_CAP)
+
+
+def check_answer_text(text: str) -> str:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise UserError("Your answer is empty. Write a sentence or two in your own words.")
+    if len(cleaned) > MAX_ANSWER_CHARS:
+        raise UserError(
+            f"That answer is {len(cleaned):,} characters; please keep it under {MAX_ANSWER_CHARS:,}."
+        )
+    if len(cleaned.split()) < 2:
+        raise UserError("One word is not enough to grade. Explain it in a sentence or two.")
+    return cleaned
+
+
+class PracticeService:
+    def __init__(
+        self,
+        db: Database,
+        bank: Bank,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        default_timezone: str = "UTC",
+    ) -> None:
+        self.db = db
+        self.bank = bank
+        self.clock = clock
+        self.default_timezone = default_timezone
+
+    async def start(self) -> None:
+        """Refuse to run on an un-migrated database, then bring the questions table in line with the bank."""
+        await ensure_migrated(self.db.engine)
+        await self.sync_questions()
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    async def _tx(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """One transaction; a lost connection is retried once, then the member is asked to retry."""
+        for attempt in (1, 2):
+            try:
+                async with self.db.sessions() as session, session.begin():
+                    return await work(session)
+            except IntegrityError:
+                raise
+            except (DBAPIError, OSError) as error:
+                if isinstance(error, DBAPIError) and not _is_disconnect(error):
+                    raise
+                log.warning("database unavailable (attempt %d): %s", attempt, type(error).__name__)
+        raise TryAgain()
+
+    def _question(self, qid: str) -> Question:
+        question = self.bank.get(qid)
+        if question is None:
+            raise UserError("That question has been retired from the bank; try /quiz for a fresh one.")
+        return question
+
+    async def _context(self, session: AsyncSession, actor: Actor) -> tuple[Workspace, Member]:
+        now = self.clock()
+        ws = await directory.workspace(session, actor.place, now, self.default_timezone)
+        return ws, await directory.member(session, ws, actor, now)
+
+    def _member_tz(self, ws: Workspace, member: Member) -> str:
+        return member.timezone or ws.timezone
+
+    # -- the bank ---------------------------------------------------------------------------------
+
+    async def sync_questions(self) -> None:
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> None:
+            rows = [
+                {
+                    "id": q.id,
+                    "prompt": q.prompt,
+                    "topic": q.topic,
+                    "difficulty": q.difficulty,
+                    "kind": q.kind,
+                    "retired_at": None,
+                    "synced_at": now,
+                }
+                for q in self.bank.questions
+            ]
+            for start in range(0, len(rows), 500):
+                stmt = directory.insert_for(session, QuestionRow).values(rows[start : start + 500])
+                await session.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[QuestionRow.id],
+                        set_={
+                            c: stmt.excluded[c]
+                            for c in ("prompt", "topic", "difficulty", "kind", "retired_at")
+                        }
+                        | {"synced_at": stmt.excluded.synced_at},
+                    )
+                )
+            await session.execute(
+                update(QuestionRow)
+                .where(QuestionRow.synced_at < now, QuestionRow.retired_at.is_(None))
+                .values(retired_at=now)
+            )
+
+        await self._tx(work)
+
+    def topics(self) -> dict[str, int]:
+        return dict(sorted(self.bank.topics().items()))
+
+    # -- daily posts ------------------------------------------------------------------------------
+
+    async def daily_post(self, place: Place, local_date: date | None = None) -> QuestionCard:
+        """Today's post of a channel, claimed once: the unique (channel, local date) key decides races."""
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> QuestionCard:
+            ws = await directory.workspace(session, place, now, self.default_timezone)
+            channel = await directory.channel(session, ws, place, now)
+            tz = channel.timezone or ws.timezone
+            day = local_date or today_in(tz, now)
+            post = await _post_of(session, channel.id, day)
+            if post is None:
+                candidates = picking.pool(self.bank, channel.topics, channel.difficulty)
+                question = await picking.next_daily(session, channel.id, candidates, f"{channel.id}:{day}")
+                await session.execute(
+                    directory.insert_for(session, DailyPost)
+                    .values(
+                        channel_id=channel.id,
+                        question_id=question.id,
+                        local_date=day,
+                        state="claimed",
+                        claimed_at=now,
+                        closes_at=closes_at(day, channel.post_time, channel.weekdays, channel.close_time, tz),
+                    )
+                    .on_conflict_do_nothing()
+                )
+                post = await _post_of(session, channel.id, day)
+                assert post is not None
+            return await self._post_card(session, post, now)
+
+        return await self._tx(work)
+
+    async def _post_card(self, session: AsyncSession, post: DailyPost, now: datetime) -> QuestionCard:
+        question = self._question(post.question_id)
+        answered = await session.scalar(
+            select(func.count()).where(Answer.post_id == post.id, Answer.counted.is_(True))
+        )
+        return QuestionCard(
+            question_id=question.id,
+            prompt=question.prompt,
+            topic=question.topic,
+            difficulty=question.difficulty,
+            kind=question.kind,
+            post_id=post.id,
+            local_date=post.local_date.isoformat(),
+            answered=int(answered or 0),
+            closed=_is_closed(post, now),
+        )
+
+    async def answer_post(self, actor: Actor, post_id: int, text: str) -> GradeCard:
+        """Grade and store a daily answer; a second submission by the same member is refused, not counted."""
+        cleaned = check_answer_text(text)
+        now = self.clock()
+
+        async def load(session: AsyncSession) -> tuple[DailyPost, Channel]:
+            post = await session.get(DailyPost, post_id)
+            channel = await session.get(Channel, post.channel_id) if post else None
+            ws = await session.get(Workspace, channel.workspace_id) if channel else None
+            if (
+                post is None
+                or ws is None
+                or (ws.platform, ws.external_id)
+                != (
+                    actor.place.platform,
+                    actor.place.workspace,
+                )
+            ):
+                raise UserError("That daily question does not exist here.")
+            if _is_closed(post, now):
+                raise UserError("That daily question has closed. Try /quiz to keep practising.")
+            return post, channel
+
+        post, channel = await self._tx(load)
+        question = self._question(post.question_id)
+        grade = grade_question(question, cleaned, distractors=self._distractors(question))
+
+        async def store(session: AsyncSession) -> GradeCard:
+            ws, member = await self._context(session, actor)
+            answer = Answer(
+                workspace_id=ws.id,
+                member_id=member.id,
+                question_id=question.id,
+                channel_id=channel.id,
+                post_id=post.id,
+                text=cleaned,
+                counted=True,
+                count_key=f"post:{post.id}:{member.id}",
+                created_at=now,
+                points=0,
+                **_grade_columns(grade),
+            )
+            if not await _insert(session, answer):
+                raise UserError("You already answered this daily question; only your first answer counts.")
+            previous = await session.scalar(
+                select(func.max(DailyPost.local_date)).where(
+                    DailyPost.channel_id == channel.id, DailyPost.local_date < post.local_date
+                )
+            )
+            row = await _streak_row(session, ChannelStreak, member_id=member.id, channel_id=channel.id)
+            streak = extend_channel(_streak(row), post.local_date, previous)
+            _save_streak(row, streak)
+            answer.points = grade.score + (
+                streak_bonus(streak.current) if grade.verdict != "incorrect" else 0
+            )
+            practice = await _streak_row(session, PracticeStreak, create=False, member_id=member.id)
+            today = local_day(now, self._member_tz(ws, member))
+            reveal = channel.reveal_policy == "immediate"
+            return _grade_card(
+                question,
+                grade,
+                answer,
+                reference=question.answer if reveal else None,
+                practice=practice_current(_streak(practice), today),
+                channel=streak.current,
+            )
+
+        return await self._tx(store)
+
+    async def close_post(self, post_id: int) -> PostSummary:
+        """Close a post: settle channel streaks (no answer, no streak) and summarise. Safe to repeat."""
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> PostSummary:
+            post = await session.get(DailyPost, post_id)
+            if post is None:
+                raise UserError("No such daily question.")
+            if post.closed_at is None:
+                post.closed_at = now
+                post.state = "closed"
+                await session.execute(
+                    update(ChannelStreak)
+                    .where(
+                        ChannelStreak.channel_id == post.channel_id,
+                        (ChannelStreak.last_date.is_(None)) | (ChannelStreak.last_date < post.local_date),
+                    )
+                    .values(current=0)
+                )
+            question = self._question(post.question_id)
+            rows = await session.execute(
+                select(Member.display_name, Member.external_id, Answer.score)
+                .join(Member, Member.id == Answer.member_id)
+                .where(Answer.post_id == post.id, Answer.counted.is_(True))
+                .order_by(Answer.score.desc(), Answer.created_at.asc())
+            )
+            answers = rows.all()
+            streaks = await session.execute(
+                select(Member.display_name, Member.external_id, ChannelStreak.current)
+                .join(Member, Member.id == ChannelStreak.member_id)
+                .where(
+                    ChannelStreak.channel_id == post.channel_id,
+                    ChannelStreak.last_date == post.local_date,
+                    ChannelStreak.current.in_(MILESTONES),
+                )
+            )
+            return PostSummary(
+                post_id=post.id,
+                question_id=question.id,
+                prompt=question.prompt,
+                reference=question.answer,
+                answered=len(answers),
+                top=tuple(
+                    BoardRow(rank=i, member=name or ext, points=score, answers=1)
+                    for i, (name, ext, score) in enumerate(answers[:5], start=1)
+                ),
+                milestones=tuple((name or ext, current) for name, ext, current in streaks.all()),
+            )
+
+        return await self._tx(work)
+
+    # -- personal quizzes -------------------------------------------------------------------------
+
+    async def start_quiz(
+        self, actor: Actor, topic: str | None = None, difficulty: str | None = None
+    ) -> QuestionCard:
+        candidates = picking.pool(self.bank, [topic] if topic else [], difficulty)
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> QuestionCard:
+            _, member = await self._context(session, actor)
+            question = await picking.next_quiz(session, member.id, candidates, now)
+            attempt = QuizAttempt(member_id=member.id, question_id=question.id, started_at=now)
+            session.add(attempt)
+            await session.flush()
+            return QuestionCard(
+                question_id=question.id,
+                prompt=question.prompt,
+                topic=question.topic,
+                difficulty=question.difficulty,
+                kind=question.kind,
+                attempt_id=attempt.id,
+            )
+
+        return await self._tx(work)
+
+    async def answer_quiz(self, actor: Actor, attempt_id: int, text: str) -> GradeCard:
+        """Grade a quiz answer; it counts for the leaderboard once per question and local day."""
+        cleaned = check_answer_text(text)
+        now = self.clock()
+
+        async def load(session: AsyncSession) -> QuizAttempt:
+            _, member = await self._context(session, actor)
+            attempt = await session.get(QuizAttempt, attempt_id)
+            if attempt is None or attempt.member_id != member.id:
+                raise UserError("That quiz question is not yours to answer; start one with /quiz.")
+            if attempt.answered_at is not None:
+                raise UserError("You already answered that quiz question; /quiz gives you another.")
+            return attempt
+
+        attempt = await self._tx(load)
+        question = self._question(attempt.question_id)
+        grade = grade_question(question, cleaned, distractors=self._distractors(question))
+
+        async def store(session: AsyncSession) -> GradeCard:
+            ws, member = await self._context(session, actor)
+            today = local_day(now, self._member_tz(ws, member))
+            claimed = await session.execute(
+                update(QuizAttempt)
+                .where(QuizAttempt.id == attempt_id, QuizAttempt.answered_at.is_(None))
+                .values(answered_at=now)
+            )
+            if claimed.rowcount != 1:
+                raise UserError("You already answered that quiz question; /quiz gives you another.")
+            fields = {
+                "workspace_id": ws.id,
+                "member_id": member.id,
+                "question_id": question.id,
+                "attempt_id": attempt_id,
+                "text": cleaned,
+                "created_at": now,
+                **_grade_columns(grade),
+            }
+            answer = Answer(
+                **fields,
+                counted=True,
+                count_key=f"quiz:{member.id}:{question.id}:{today}",
+                points=grade.score,
+            )
+            if not await _insert(session, answer):
+                # Same question already counted today: keep the answer, without points.
+                answer = Answer(**fields, counted=False, count_key=None, points=0)
+                session.add(answer)
+                await session.flush()
+            row = await _streak_row(session, PracticeStreak, member_id=member.id)
+            streak = extend_practice(_streak(row), today)
+            _save_streak(row, streak)
+            await self._review(session, member.id, question.id, grade.score, now)
+            await session.flush()
+            return _grade_card(question, grade, answer, reference=question.answer, practice=streak.current)
+
+        return await self._tx(store)
+
+    async def _review(
+        self, session: AsyncSession, member_id: int, question_id: str, score: int, now: datetime
+    ) -> None:
+        row = await session.get(Review, (member_id, question_id))
+        card, due = review(row.card if row else None, score, now)
+        if row is None:
+            session.add(
+                Review(
+                    member_id=member_id,
+                    question_id=question_id,
+                    card=card,
+                    due_at=due,
+                    last_score=score,
+                    reviewed_at=now,
+                )
+            )
+        else:
+            row.card, row.due_at, row.last_score, row.reviewed_at = card, due, score, now
+
+    def _distractors(self, question: Question, limit: int = 12) -> list[str]:
+        """References of other questions on the same topic, so an answer to a neighbour is recognised."""
+        return [q.answer for q in self.bank.questions if q.topic == question.topic and q.id != question.id][
+            :limit
+        ]
+
+    # -- standings --------------------------------------------------------------------------------
+
+    async def leaderboard(self, actor: Actor, period: str = "week", scope: str = "workspace") -> Leaderboard:
+        if period not in PERIODS:
+            raise UserError(f"Period must be one of: {', '.join(PERIODS)}.")
+        if scope not in SCOPES:
+            raise UserError(f"Scope must be one of: {', '.join(SCOPES)}.")
+        if scope == "channel" and actor.place.channel is None:
+            raise UserError("A channel leaderboard needs a channel; use the workspace scope here.")
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> Leaderboard:
+            ws, member = await self._context(session, actor)
+            since = period_start(period, now, ws.timezone)
+            channel_id = None
+            if scope == "channel":
+                channel_id = (await directory.channel(session, ws, actor.place, now)).id
+            rows = await boards.top(session, ws.id, since, channel_id)
+            me = await boards.rank_of(session, ws.id, member.id, since, channel_id)
+            return Leaderboard(period=period, scope=scope, rows=tuple(rows), me=me)
+
+        return await self._tx(work)
+
+    async def streak(self, actor: Actor) -> StreakView:
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> StreakView:
+            ws, member = await self._context(session, actor)
+            practice = _streak(await _streak_row(session, PracticeStreak, create=False, member_id=member.id))
+            view = StreakView(
+                practice_current=practice_current(practice, local_day(now, self._member_tz(ws, member))),
+                practice_best=practice.best,
+            )
+            if actor.place.channel is not None:
+                channel = await directory.channel(session, ws, actor.place, now)
+                row = await _streak_row(
+                    session, ChannelStreak, create=False, member_id=member.id, channel_id=channel.id
+                )
+                view = StreakView(view.practice_current, view.practice_best, row.current, row.best)
+            return view
+
+        return await self._tx(work)
+
+    async def stats(self, actor: Actor, *, picture: bool = True) -> StatsView:
+        async def work(session: AsyncSession) -> tuple[str, str, list[tuple[datetime, int, str]]]:
+            ws, member = await self._context(session, actor)
+            rows = await session.execute(
+                select(Answer.created_at, Answer.score, QuestionRow.topic)
+                .join(QuestionRow, QuestionRow.id == Answer.question_id)
+                .where(Answer.member_id == member.id)
+                .order_by(Answer.created_at)
+            )
+            return member.display_name or member.external_id, self._member_tz(ws, member), rows.all()
+
+        name, tz, rows = await self._tx(work)
+        return _stats_view(name, tz, rows, picture)
+
+
+def _stats_view(name: str, tz: str, rows: list[tuple[datetime, int, str]], picture: bool) -> StatsView:
+    by_topic: dict[str, list[int]] = defaultdict(list)
+    by_week: dict[date, list[int]] = defaultdict(list)
+    for created, score, topic in rows:
+        by_topic[topic].append(score)
+        local = created.astimezone(zone(tz)).date()
+        by_week[local - timedelta(days=local.weekday())].append(score)
+    topics = tuple(
+        TopicLine(topic, len(scores), round(sum(scores) / len(scores), 1))
+        for topic, scores in sorted(by_topic.items())
+    )
+    weakest = tuple(t.topic for t in sorted(topics, key=lambda t: (t.average, t.topic)) if t.average < 70)[:3]
+    scores = [score for _, score, _ in rows]
+    png = b""
+    if picture:
+        png = render_stats_png(
+            StatsPicture(
+                member=name,
+                weekly=[(week, sum(s) / len(s)) for week, s in sorted(by_week.items())],
+                topics=[TopicMastery(t.topic, t.answers, t.average) for t in topics],
+            )
+        )
+    return StatsView(
+        member=name,
+        answers=len(scores),
+        average=round(sum(scores) / len(scores), 1) if scores else 0.0,
+        topics=topics,
+        weakest=weakest,
+        picture_png=png,
+    )
+
+
+async def _insert(session: AsyncSession, row: Answer) -> bool:
+    """Insert in a savepoint; False when a unique key (one counted answer) says it is a repeat."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _is_closed(post: DailyPost, now: datetime) -> bool:
+    return post.closed_at is not None or now >= post.closes_at
+
+
+def _is_disconnect(error: DBAPIError) -> bool:
+    return bool(error.connection_invalidated) or "connection" in str(error.orig).lower()
+
+
+async def _post_of(session: AsyncSession, channel_id: int, day: date) -> DailyPost | None:
+    return await session.scalar(
+        select(DailyPost).where(DailyPost.channel_id == channel_id, DailyPost.local_date == day)
+    )
+
+
+async def _streak_row(session: AsyncSession, model: type, *, create: bool = True, **keys: int):
+    """The member's streak row; a blank one (added to the session only when `create`) if none exists."""
+    row = await session.get(model, tuple(keys.values()))
+    if row is None:
+        row = model(**keys, current=0, best=0, last_date=None)
+        if create:
+            session.add(row)
+    return row
+
+
+def _streak(row: PracticeStreak | ChannelStreak) -> Streak:
+    return Streak(current=row.current or 0, best=row.best or 0, last=row.last_date)
+
+
+def _save_streak(row: PracticeStreak | ChannelStreak, streak: Streak) -> None:
+    row.current, row.best, row.last_date = streak.current, streak.best, streak.last
+
+
+def _grade_columns(grade: Grade) -> dict:
+    return {
+        "score": grade.score,
+        "verdict": grade.verdict,
+        "covered": list(grade.covered),
+        "missed": list(grade.missed),
+        "feedback": grade.feedback,
+        "grader_version": grade.version,
+    }
+
+
+def _grade_card(
+    question: Question,
+    grade: Grade,
+    answer: Answer,
+    *,
+    reference: str | None,
+    practice: int = 0,
+    channel: int = 0,
+) -> GradeCard:
+    return GradeCard(
+        question_id=question.id,
+        prompt=question.prompt,
+        score=grade.score,
+        verdict=grade.verdict,
+        covered=grade.covered,
+        missed=grade.missed,
+        feedback=grade.feedback,
+        points=answer.points,
+        counted=answer.counted,
+        reference=reference,
+        practice_streak=practice,
+        channel_streak=channel,
+        answer_id=answer.id,
+    )

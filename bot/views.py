@@ -1,0 +1,90 @@
+"""Outbound view models: what the core returns and every adapter renders in its own format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    question_id: str
+    prompt: str
+    topic: str
+    difficulty: str
+    kind: str
+    post_id: int | None = None
+    attempt_id: int | None = None
+    local_date: str | None = None
+    answered: int = 0
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class GradeCard:
+    question_id: str
+    prompt: str
+    score: int
+    verdict: str
+    covered: tuple[str, ...]
+    missed: tuple[str, ...]
+    feedback: str
+    points: int
+    counted: bool
+    reference: str | None = None
+    practice_streak: int = 0
+    channel_streak: int = 0
+    answer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    member: str
+    points: int
+    answers: int
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: str
+    scope: str
+    rows: tuple[BoardRow, ...]
+    me: BoardRow | None = None
+
+
+@dataclass(frozen=True)
+class StreakView:
+    practice_current: int
+    practice_best: int
+    channel_current: int = 0
+    channel_best: int = 0
+
+
+@dataclass(frozen=True)
+class TopicLine:
+    topic: str
+    answers: int
+    average: float
+
+
+@dataclass(frozen=True)
+class StatsView:
+    member: str
+    answers: int
+    average: float
+    topics: tuple[TopicLine, ...] = ()
+    weakest: tuple[str, ...] = ()
+    picture_png: bytes = field(default=b"", repr=False)
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    """What a closing post reveals: the reference, the best scores and streak milestones."""
+
+    post_id: int
+    question_id: str
+    prompt: str
+    reference: str
+    answered: int
+    top: tuple[BoardRow, ...]
+    milestones: tuple[tuple[str, int], ...] = ()
