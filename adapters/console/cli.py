@@ -1,0 +1,69 @@
+"""`interview-bot console` and `interview-bot run`: the entry points that start a channel."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+from adapters.console.app import PLACE, ConsoleSession, run_console
+from bot.events import Actor
+from bot.runtime import build_service, configure_logging
+from bot.settings import get_settings
+from bot.store import migrate
+from bot.store.migrate import NotMigrated
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    console = sub.add_parser("console", help="practise in this terminal")
+    console.add_argument("--user", help="your name on the leaderboard (default: your login)")
+    console.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    console.set_defaults(handler=_console)
+    run = sub.add_parser("run", help="start the bot on every platform that has a token (else the console)")
+    run.set_defaults(handler=_run)
+
+
+def _local_timezone() -> str | None:
+    try:
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name()
+    except Exception:  # the machine's zone is a nicety, never a reason to fail
+        return None
+
+
+def _console(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    url = args.db or settings.database_url
+    migrate.upgrade(url)  # the console is the embedded, local channel: it keeps its own database current
+    user = args.user or getpass.getuser() or "me"
+    actor = Actor(place=PLACE, user=user, display_name=user, timezone=_local_timezone())
+
+    async def main() -> None:
+        service = await build_service(url, settings)
+        try:
+            await run_console(ConsoleSession(service, actor, sys.stdout, Path("data")))
+        finally:
+            await service.db.dispose()
+
+    asyncio.run(main())
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    configure_logging(settings)
+    try:
+        asyncio.run(_check_migrated(settings.database_url))
+    except NotMigrated as error:
+        print(error, file=sys.stderr)
+        return 2
+    print("No Discord or Slack token is set: starting the console channel.", file=sys.stderr)
+    return _console(argparse.Namespace(user=None, db=None))
+
+
+async def _check_migrated(url: str) -> None:
+    service = await build_service(url)
+    await service.db.dispose()

@@ -1,0 +1,73 @@
+"""Plain-text rendering of the core's view models for a terminal."""
+
+from __future__ import annotations
+
+from bot.views import GradeCard, Leaderboard, QuestionCard, StatsView, StreakView
+
+PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
+
+
+def question(card: QuestionCard) -> str:
+    title = "Daily question" if card.post_id else "Quiz"
+    lines = [f"{title} · {card.topic} · {card.difficulty}" + (" · coding" if card.kind == "coding" else "")]
+    lines += [card.prompt, "", "Answer with /answer TEXT, or just type your answer."]
+    if card.closed:
+        lines[-1] = "This question has closed; /quiz gives you a fresh one."
+    return "\n".join(lines)
+
+
+def grade(card: GradeCard) -> str:
+    points = f"+{card.points} points" if card.counted else "practice only (already counted today)"
+    lines = [f"Score {card.score}/100 · {card.verdict} · {points}"]
+    if card.covered:
+        lines.append("Covered: " + "; ".join(card.covered))
+    if card.missed:
+        lines.append("Missed: " + "; ".join(card.missed))
+    lines.append(card.feedback)
+    if card.practice_streak:
+        lines.append(f"Practice streak: {_days(card.practice_streak)}")
+    if card.channel_streak:
+        lines.append(f"Daily streak: {_days(card.channel_streak)}")
+    if card.reference:
+        lines += ["", "Reference answer:", card.reference]
+    return "\n".join(lines)
+
+
+def leaderboard(board: Leaderboard) -> str:
+    lines = [f"Leaderboard · {PERIOD_NAMES[board.period]} · {board.scope}"]
+    if not board.rows:
+        lines.append("No points yet. Answer a question to get on the board.")
+    width = max((len(r.member) for r in board.rows), default=0)
+    lines += [
+        f"{r.rank:>3}. {r.member:<{width}}  {r.points:>6} pts  ({r.answers} answers)" for r in board.rows
+    ]
+    if board.me and all(r.rank != board.me.rank for r in board.rows):
+        lines.append(f"You: #{board.me.rank} with {board.me.points} pts ({board.me.answers} answers)")
+    return "\n".join(lines)
+
+
+def streak(view: StreakView) -> str:
+    lines = [f"Practice streak: {_days(view.practice_current)} (best {_days(view.practice_best)})"]
+    if view.channel_current or view.channel_best:
+        lines.append(f"Daily streak: {_days(view.channel_current)} (best {_days(view.channel_best)})")
+    return "\n".join(lines)
+
+
+def stats(view: StatsView, picture_path: str | None) -> str:
+    if not view.answers:
+        return "No answers yet. Try /quiz."
+    lines = [f"{view.member}: {view.answers} answers, average {view.average:.0f}/100"]
+    lines += [f"  {t.topic:<20} {t.answers:>3} answers  avg {t.average:.0f}" for t in view.topics]
+    if view.weakest:
+        lines.append("Weakest topics: " + ", ".join(view.weakest))
+    if picture_path:
+        lines.append(f"Picture: {picture_path}")
+    return "\n".join(lines)
+
+
+def topics(counts: dict[str, int]) -> str:
+    return "Topics:\n" + "\n".join(f"  {topic:<20} {n:>4} questions" for topic, n in counts.items())
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"

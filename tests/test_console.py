@@ -1,0 +1,67 @@
+"""The console channel end to end, as a newcomer runs it: a real process, piped input, a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ANSWER = "Self-attention lets every token weigh every other token in the sequence to build context"
+
+
+def console(user: str, db: Path, script: str, cwd: Path) -> str:
+    env = {**os.environ, "QUESTIONS_DIR": str(ROOT / "questions")}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--user", user, "--db", f"sqlite:///{db}"],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_quiz_grade_streak_and_leaderboard_for_two_members(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    script = f"/quiz transformers\n{ANSWER}\n/streak\n/leaderboard all\n"
+    first = console("ada", db, script, tmp_path)
+    assert "Quiz · transformers" in first
+    assert "Score " in first and ("Covered:" in first or "Missed:" in first)
+    assert "Practice streak: 1 day" in first
+    assert ">" not in first.splitlines()[0], "piped input gets no prompt noise"
+    assert "1. ada" in first
+    second = console("grace", db, script, tmp_path)
+    board = second[second.index("Leaderboard") :]
+    assert "ada" in board and "grace" in board
+
+
+def test_plain_text_answers_and_friendly_errors(tmp_path: Path) -> None:
+    out = console(
+        "lin",
+        tmp_path / "bot.db",
+        "hello there\n/quiz cooking\n/daily\n\n/answer word\n/leaderboard forever\n"
+        "/nonsense\n/topics\n/stats\n/quit\n/streak\n",
+        tmp_path,
+    )
+    assert "No open question" in out
+    assert "Unknown topic 'cooking'" in out
+    assert "Daily question" in out
+    assert "One word is not enough" in out
+    assert "Period must be one of" in out
+    assert "Unknown command /nonsense" in out
+    assert "transformers" in out and "questions" in out
+    assert "No answers yet" in out
+    assert "Practice streak" not in out, "/quit ends the session"
+
+
+def test_stats_picture_is_written_and_its_path_printed(tmp_path: Path) -> None:
+    out = console("ada", tmp_path / "bot.db", f"/quiz rag\n{ANSWER}\n/stats\n", tmp_path)
+    line = next(line for line in out.splitlines() if line.startswith("Picture: "))
+    picture = tmp_path / line.removeprefix("Picture: ")
+    assert picture.read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,129 @@
+"""Daily posts and their answers: claimed once, counted once, streaks kept, closing settles them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.errors import UserError
+from bot.events import Actor, Place
+from bot.service import PracticeService, streak_bonus
+from bot.store.tables import Answer, ChannelStreak, DailyPost
+
+TEAM = Place(platform="slack", workspace="T1", channel="C1", workspace_name="Team")
+
+
+def member(name: str, place: Place = TEAM) -> Actor:
+    return Actor(place=place, user=f"U-{name}", display_name=name)
+
+
+def good_answer(service: PracticeService, question_id: str) -> str:
+    """The reference's own words: whatever the grader's details, this must not score as incorrect."""
+    return service.bank.get(question_id).answer[:1500]
+
+
+async def test_daily_post_is_claimed_once_even_when_raced(service: PracticeService) -> None:
+    cards = await asyncio.gather(*(service.daily_post(TEAM) for _ in range(5)))
+    assert len({c.post_id for c in cards}) == 1
+    async with service.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(DailyPost)) == 1
+
+
+async def test_answer_is_graded_stored_and_counted_once(service: PracticeService) -> None:
+    card = await service.daily_post(TEAM)
+    ada = member("ada")
+    grade = await service.answer_post(ada, card.post_id, good_answer(service, card.question_id))
+    assert grade.verdict != "incorrect" and grade.covered
+    assert grade.reference is None  # the default reveal policy waits for the close
+    with pytest.raises(UserError, match="already answered"):
+        await service.answer_post(ada, card.post_id, "a second, different attempt at the answer")
+    async with service.db.sessions() as session:
+        rows = (await session.scalars(select(Answer))).all()
+    assert [(r.counted, r.score) for r in rows] == [(True, grade.score)]
+    assert rows[0].grader_version and (await service.daily_post(TEAM)).answered == 1
+
+
+@pytest.mark.parametrize("text", ["", "   ", "word", "x" * 5000])
+async def test_bad_answers_are_refused_and_change_nothing(service: PracticeService, text: str) -> None:
+    card = await service.daily_post(TEAM)
+    with pytest.raises(UserError):
+        await service.answer_post(member("ada"), card.post_id, text)
+    async with service.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+async def test_same_member_submitting_twice_at_once_counts_once(service: PracticeService) -> None:
+    card = await service.daily_post(TEAM)
+    ada = member("ada")
+    text = good_answer(service, card.question_id)
+    results = await asyncio.gather(
+        service.answer_post(ada, card.post_id, text),
+        service.answer_post(ada, card.post_id, text + " again"),
+        return_exceptions=True,
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], UserError) and "already answered" in str(errors[0])
+    async with service.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Answer)) == 1
+
+
+async def test_two_hundred_members_answer_the_same_post_concurrently(service: PracticeService) -> None:
+    card = await service.daily_post(TEAM)
+    text = good_answer(service, card.question_id)
+    members = [member(f"m{i:03}") for i in range(200)]
+    await asyncio.gather(*(service.answer_post(m, card.post_id, text) for m in members))
+    async with service.db.sessions() as session:
+        counted = await session.scalar(select(func.count()).where(Answer.counted.is_(True)))
+        streaks = (await session.scalars(select(ChannelStreak))).all()
+    assert counted == 200
+    assert len(streaks) == 200 and {s.current for s in streaks} == {1}
+    assert (await service.daily_post(TEAM)).answered == 200
+
+
+async def test_channel_streak_grows_skips_weekends_and_settles_on_close(
+    service: PracticeService, clock
+) -> None:
+    ada, bob = member("ada"), member("bob")
+    # Monday-to-Friday schedule: the weekend has no post and must not break the streak.
+    async with service.db.sessions() as session, session.begin():
+        from bot import directory
+
+        ws = await directory.workspace(session, TEAM, clock())
+        channel = await directory.channel(session, ws, TEAM, clock())
+        channel.weekdays = "01234"
+    streaks = []
+    for day in range(5):  # Mon..Fri
+        card = await service.daily_post(TEAM)
+        grade = await service.answer_post(ada, card.post_id, good_answer(service, card.question_id))
+        streaks.append(grade.channel_streak)
+        if day == 0:
+            await service.answer_post(bob, card.post_id, good_answer(service, card.question_id))
+        await service.close_post(card.post_id)
+        clock.advance(days=3 if day == 4 else 1)
+    card = await service.daily_post(TEAM)  # next Monday
+    grade = await service.answer_post(ada, card.post_id, good_answer(service, card.question_id))
+    assert [*streaks, grade.channel_streak] == [1, 2, 3, 4, 5, 6]
+    assert grade.points == grade.score + streak_bonus(6)
+    view = await service.streak(bob)
+    assert (view.channel_current, view.channel_best) == (0, 1)
+
+
+async def test_closed_post_refuses_answers_and_reveals_the_reference(service: PracticeService, clock) -> None:
+    card = await service.daily_post(TEAM)
+    await service.answer_post(member("ada"), card.post_id, good_answer(service, card.question_id))
+    summary = await service.close_post(card.post_id)
+    again = await service.close_post(card.post_id)
+    assert summary.reference == service.bank.get(card.question_id).answer
+    assert summary.answered == 1 and summary.top[0].member == "ada"
+    assert again == summary
+    with pytest.raises(UserError, match="closed"):
+        await service.answer_post(member("bob"), card.post_id, "attention lets tokens look at each other")
+
+
+async def test_a_post_from_another_workspace_is_not_answerable(service: PracticeService) -> None:
+    card = await service.daily_post(TEAM)
+    stranger = member("eve", Place(platform="slack", workspace="T2", channel="C9"))
+    with pytest.raises(UserError, match="does not exist"):
+        await service.answer_post(stranger, card.post_id, "some answer with words")

@@ -1,0 +1,98 @@
+"""Leaderboards: periods in the workspace's timezone, ties to who got there first, own rank beyond ten."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import directory
+from bot.errors import UserError
+from bot.events import Actor, Place
+from bot.service import PracticeService
+from bot.store.tables import Answer
+
+PLACE = Place(platform="slack", workspace="T1", channel="C1")
+
+
+def actor(name: str) -> Actor:
+    return Actor(place=PLACE, user=name, display_name=name)
+
+
+async def give(service: PracticeService, name: str, points: int, at: datetime, channel: bool = False) -> None:
+    """Store a counted answer directly: these tests are about the board, not the grader."""
+    async with service.db.sessions() as session, session.begin():
+        ws = await directory.workspace(session, PLACE, at)
+        member = await directory.member(session, ws, actor(name), at)
+        ch = await directory.channel(session, ws, PLACE, at) if channel else None
+        session.add(
+            Answer(
+                workspace_id=ws.id,
+                member_id=member.id,
+                question_id=service.bank.questions[0].id,
+                channel_id=ch.id if ch else None,
+                text="t",
+                score=points,
+                verdict="correct",
+                covered=[],
+                missed=[],
+                feedback="",
+                grader_version="test",
+                points=points,
+                counted=True,
+                created_at=at,
+            )
+        )
+
+
+async def test_week_month_and_all_time(service: PracticeService, clock) -> None:
+    clock.now = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # a Wednesday
+    await give(service, "old", 500, datetime(2026, 1, 5, tzinfo=UTC))
+    await give(service, "month", 300, datetime(2026, 3, 3, tzinfo=UTC))
+    await give(service, "week", 100, datetime(2026, 3, 16, 0, 30, tzinfo=UTC))
+    names = {}
+    for period in ("week", "month", "all"):
+        board = await service.leaderboard(actor("week"), period)
+        names[period] = [r.member for r in board.rows]
+    assert names == {"week": ["week"], "month": ["month", "week"], "all": ["old", "month", "week"]}
+
+
+async def test_week_starts_monday_in_the_workspace_timezone(service: PracticeService, clock) -> None:
+    async with service.db.sessions() as session, session.begin():
+        ws = await directory.workspace(session, PLACE, clock())
+        ws.timezone = "Pacific/Kiritimati"  # UTC+14
+    clock.now = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
+    # Sunday 2026-03-15 11:00 UTC is already Monday 01:00 in Kiritimati: this week there.
+    await give(service, "early", 50, datetime(2026, 3, 15, 11, 0, tzinfo=UTC))
+    # Sunday 09:00 UTC is Sunday 23:00 there: last week.
+    await give(service, "late", 70, datetime(2026, 3, 15, 9, 0, tzinfo=UTC))
+    board = await service.leaderboard(actor("early"), "week")
+    assert [r.member for r in board.rows] == ["early"]
+
+
+async def test_ties_go_to_who_got_there_first(service: PracticeService, clock) -> None:
+    await give(service, "second", 80, datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    await give(service, "first", 80, datetime(2026, 3, 2, 9, 1, tzinfo=UTC))
+    board = await service.leaderboard(actor("first"), "all")
+    assert [(r.rank, r.member) for r in board.rows] == [(1, "first"), (2, "second")]
+
+
+async def test_own_rank_shown_outside_the_top_ten(service: PracticeService, clock) -> None:
+    for i in range(12):
+        await give(service, f"m{i:02}", 100 - i, datetime(2026, 3, 2, 9, i, tzinfo=UTC))
+    board = await service.leaderboard(actor("m11"), "all")
+    assert len(board.rows) == 10 and board.rows[0].member == "m00"
+    assert board.me is not None and (board.me.rank, board.me.points) == (12, 89)
+
+
+async def test_channel_scope_counts_only_that_channel(service: PracticeService) -> None:
+    await give(service, "daily", 60, datetime(2026, 3, 2, 9, 0, tzinfo=UTC), channel=True)
+    await give(service, "quizzer", 90, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    board = await service.leaderboard(actor("daily"), "all", "channel")
+    assert [r.member for r in board.rows] == ["daily"]
+
+
+@pytest.mark.parametrize(("period", "scope"), [("year", "workspace"), ("week", "galaxy")])
+async def test_bad_options_are_clear_errors(service: PracticeService, period: str, scope: str) -> None:
+    with pytest.raises(UserError, match="must be one of"):
+        await service.leaderboard(actor("ada"), period, scope)
