@@ -78,7 +78,7 @@ def _question_runs(headings: list[Heading]) -> set[int]:
     run: list[Heading] = []
 
     def close() -> None:
-        if run and sum(h.asks for h in run) * 2 > len(run):
+        if run and sum(h.asks for h in run) * 2 >= len(run):
             chosen.update(h.line for h in run)
         run.clear()
 
