@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.views import GradeCard, Leaderboard, QuestionCard, StatsView, StreakView
+from bot.wording import plural
 
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
@@ -38,11 +39,11 @@ def leaderboard(board: Leaderboard) -> str:
     if not board.rows:
         lines.append("No points yet. Answer a question to get on the board.")
     width = max((len(r.member) for r in board.rows), default=0)
-    lines += [
-        f"{r.rank:>3}. {r.member:<{width}}  {r.points:>6} pts  ({r.answers} answers)" for r in board.rows
-    ]
+    for r in board.rows:
+        lines.append(f"{r.rank:>3}. {r.member:<{width}}  {r.points:>6} pts  ({plural(r.answers, 'answer')})")
     if board.me and all(r.rank != board.me.rank for r in board.rows):
-        lines.append(f"You: #{board.me.rank} with {board.me.points} pts ({board.me.answers} answers)")
+        me = board.me
+        lines.append(f"You: #{me.rank} with {me.points} pts ({plural(me.answers, 'answer')})")
     return "\n".join(lines)
 
 
@@ -56,8 +57,8 @@ def streak(view: StreakView) -> str:
 def stats(view: StatsView, picture_path: str | None) -> str:
     if not view.answers:
         return "No answers yet. Try /quiz."
-    lines = [f"{view.member}: {view.answers} answers, average {view.average:.0f}/100"]
-    lines += [f"  {t.topic:<20} {t.answers:>3} answers  avg {t.average:.0f}" for t in view.topics]
+    lines = [f"{view.member}: {plural(view.answers, 'answer')}, average {view.average:.0f}/100"]
+    lines += [f"  {t.topic:<20} {plural(t.answers, 'answer'):>11}  avg {t.average:.0f}" for t in view.topics]
     if view.weakest:
         lines.append("Weakest topics: " + ", ".join(view.weakest))
     if picture_path:
@@ -66,8 +67,9 @@ def stats(view: StatsView, picture_path: str | None) -> str:
 
 
 def topics(counts: dict[str, int]) -> str:
-    return "Topics:\n" + "\n".join(f"  {topic:<20} {n:>4} questions" for topic, n in counts.items())
+    rows = (f"  {topic:<20} {plural(n, 'question'):>14}" for topic, n in counts.items())
+    return "Topics:\n" + "\n".join(rows)
 
 
 def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+    return plural(n, "day")
