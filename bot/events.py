@@ -18,9 +18,14 @@ class Place:
 
 @dataclass(frozen=True)
 class Actor:
-    """A member acting somewhere; `timezone` is the member's own when the platform tells us."""
+    """A member acting somewhere; `timezone` is the member's own when the platform tells us.
+
+    `is_admin` is what the platform says (Slack admin/owner, Discord Manage Server); the core also
+    accepts members listed in the workspace's `admins` setting, and checks either way itself.
+    """
 
     place: Place
     user: str
     display_name: str = ""
     timezone: str | None = None
+    is_admin: bool = False

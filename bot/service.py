@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -12,10 +13,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import boards, directory, picking
+from bot import admin, appeals, boards, directory, picking
 from bot.bank import Bank
 from bot.bank.model import Question
-from bot.calendar import closes_at, today_in, zone
+from bot.calendar import closes_at, next_post, today_in, zone
 from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import TryAgain, UserError
 from bot.events import Actor, Place
@@ -38,7 +39,9 @@ from bot.store.tables import (
 )
 from bot.streaks import Streak, extend_channel, extend_practice, local_day, practice_current
 from bot.views import (
+    AppealView,
     BoardRow,
+    ChannelStatus,
     GradeCard,
     Leaderboard,
     PostSummary,
@@ -93,6 +96,7 @@ class PracticeService:
         self.bank = bank
         self.clock = clock
         self.default_timezone = default_timezone
+        self._schedule_listeners: list[admin.ScheduleListener] = []
 
     async def start(self) -> None:
         """Refuse to run on an un-migrated database, then bring the questions table in line with the bank."""
@@ -225,7 +229,7 @@ class PracticeService:
         cleaned = check_answer_text(text)
         now = self.clock()
 
-        async def load(session: AsyncSession) -> tuple[DailyPost, Channel]:
+        async def load(session: AsyncSession) -> tuple[DailyPost, Channel, tuple[str, ...]]:
             post = await session.get(DailyPost, post_id)
             channel = await session.get(Channel, post.channel_id) if post else None
             ws = await session.get(Workspace, channel.workspace_id) if channel else None
@@ -241,11 +245,11 @@ class PracticeService:
                 raise UserError("That daily question does not exist here.")
             if _is_closed(post, now):
                 raise UserError("That daily question has closed. Try /quiz to keep practising.")
-            return post, channel
+            return post, channel, await appeals.aliases(session, ws.id, post.question_id)
 
-        post, channel = await self._tx(load)
+        post, channel, extra = await self._tx(load)
         question = self._question(post.question_id)
-        grade = grade_question(question, cleaned, distractors=self._distractors(question))
+        grade = self._grade(question, cleaned, extra)
 
         async def store(session: AsyncSession) -> GradeCard:
             ws, member = await self._context(session, actor)
@@ -340,6 +344,59 @@ class PracticeService:
 
         return await self._tx(work)
 
+    # -- channel admin ----------------------------------------------------------------------------
+
+    def on_schedule_change(self, listener: admin.ScheduleListener) -> None:
+        """The scheduler listens here, so a changed schedule takes effect without a restart."""
+        self._schedule_listeners.append(listener)
+
+    async def _admin_update(
+        self, actor: Actor, change: Callable[[Channel, Workspace, datetime], None]
+    ) -> ChannelStatus:
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> tuple[int, ChannelStatus]:
+            channel = await admin.admin_channel(session, actor, now, self.default_timezone)
+            ws = await session.get(Workspace, channel.workspace_id)
+            change(channel, ws, now)
+            await session.flush()
+            return channel.id, admin.status(channel, ws, now)
+
+        channel_id, view = await self._tx(work)
+        for listener in self._schedule_listeners:
+            await listener(channel_id)
+        return view
+
+    async def channel_status(self, actor: Actor) -> ChannelStatus:
+        return await self._admin_update(actor, lambda channel, ws, now: None)
+
+    async def configure_channel(self, actor: Actor, **changes: object) -> ChannelStatus:
+        """Admin setup: post_time, close_time, timezone, weekdays, topics, difficulty, reveal_policy."""
+        return await self._admin_update(
+            actor, lambda channel, ws, now: admin.apply_changes(channel, self.bank, changes)
+        )
+
+    async def pause_channel(self, actor: Actor) -> ChannelStatus:
+        def pause(channel: Channel, ws: Workspace, now: datetime) -> None:
+            channel.enabled = False
+
+        return await self._admin_update(actor, pause)
+
+    async def resume_channel(self, actor: Actor) -> ChannelStatus:
+        def resume(channel: Channel, ws: Workspace, now: datetime) -> None:
+            channel.enabled, channel.failures, channel.last_error = True, 0, None
+
+        return await self._admin_update(actor, resume)
+
+    async def skip_next(self, actor: Actor) -> ChannelStatus:
+        """Skip the next scheduled post (today's if it has not gone out yet)."""
+
+        def skip(channel: Channel, ws: Workspace, now: datetime) -> None:
+            tz = channel.timezone or ws.timezone
+            channel.skip_date = next_post(channel.post_time, channel.weekdays, tz, now)[0]
+
+        return await self._admin_update(actor, skip)
+
     # -- personal quizzes -------------------------------------------------------------------------
 
     async def start_quiz(
@@ -370,18 +427,18 @@ class PracticeService:
         cleaned = check_answer_text(text)
         now = self.clock()
 
-        async def load(session: AsyncSession) -> QuizAttempt:
-            _, member = await self._context(session, actor)
+        async def load(session: AsyncSession) -> tuple[QuizAttempt, tuple[str, ...]]:
+            ws, member = await self._context(session, actor)
             attempt = await session.get(QuizAttempt, attempt_id)
             if attempt is None or attempt.member_id != member.id:
                 raise UserError("That quiz question is not yours to answer; start one with /quiz.")
             if attempt.answered_at is not None:
                 raise UserError("You already answered that quiz question; /quiz gives you another.")
-            return attempt
+            return attempt, await appeals.aliases(session, ws.id, attempt.question_id)
 
-        attempt = await self._tx(load)
+        attempt, extra = await self._tx(load)
         question = self._question(attempt.question_id)
-        grade = grade_question(question, cleaned, distractors=self._distractors(question))
+        grade = self._grade(question, cleaned, extra)
 
         async def store(session: AsyncSession) -> GradeCard:
             ws, member = await self._context(session, actor)
@@ -441,11 +498,51 @@ class PracticeService:
         else:
             row.card, row.due_at, row.last_score, row.reviewed_at = card, due, score, now
 
+    def _grade(self, question: Question, text: str, extra_aliases: tuple[str, ...]) -> Grade:
+        """Grade against the bank's references plus the answers this workspace accepted on appeal."""
+        if extra_aliases:
+            question = dataclasses.replace(question, aliases=question.aliases + extra_aliases)
+        return grade_question(question, text, distractors=self._distractors(question))
+
     def _distractors(self, question: Question, limit: int = 12) -> list[str]:
         """References of other questions on the same topic, so an answer to a neighbour is recognised."""
         return [q.answer for q in self.bank.questions if q.topic == question.topic and q.id != question.id][
             :limit
         ]
+
+    # -- appeals ----------------------------------------------------------------------------------
+
+    async def appeal(self, actor: Actor, answer_id: int, reason: str = "") -> AppealView:
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> AppealView:
+            ws, member = await self._context(session, actor)
+            row = await appeals.open_appeal(session, ws, member, answer_id, reason, now)
+            return (await appeals.views(session, ws.id, ids=[row.id]))[0]
+
+        return await self._tx(work)
+
+    async def pending_appeals(self, actor: Actor) -> list[AppealView]:
+        async def work(session: AsyncSession) -> list[AppealView]:
+            ws, _ = await self._context(session, actor)
+            admin.require_admin(actor, ws)
+            return await appeals.views(session, ws.id, state="pending")
+
+        return await self._tx(work)
+
+    async def decide_appeal(
+        self, actor: Actor, appeal_id: int, accept: bool, score: int | None = None, note: str = ""
+    ) -> AppealView:
+        """Admins only. Accepting updates the answer's score and points and stores it as an alias."""
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> AppealView:
+            ws, member = await self._context(session, actor)
+            admin.require_admin(actor, ws)
+            row = await appeals.decide(session, ws, member, appeal_id, accept, score, note, now)
+            return (await appeals.views(session, ws.id, ids=[row.id]))[0]
+
+        return await self._tx(work)
 
     # -- standings --------------------------------------------------------------------------------
 

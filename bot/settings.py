@@ -17,11 +17,23 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     log_level: str = "INFO"
 
+    # Scheduling: one process per deployment runs the scheduler (replicas set RUN_SCHEDULER=false).
+    run_scheduler: bool = True
+    catch_up_grace_hours: float = 6.0
+    post_concurrency: int = 20
+    pause_after_failures: int = 3
+
     discord_token: SecretStr | None = None
     discord_test_guild: int | None = None
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_command: str = "/interview"
+    slack_port: int = 3000
+    slack_api_url: str | None = None
+    slack_admins: list[str] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=1)

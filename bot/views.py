@@ -88,3 +88,38 @@ class PostSummary:
     answered: int
     top: tuple[BoardRow, ...]
     milestones: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    """A channel's schedule and today's state, as admins see it in `status` and after `setup`."""
+
+    channel: str
+    enabled: bool
+    post_time: str
+    weekdays: str
+    timezone: str
+    close_time: str | None
+    topics: tuple[str, ...]
+    difficulty: str | None
+    reveal_policy: str
+    next_post_utc: str | None
+    next_post_local: str | None
+    skip_date: str | None = None
+    last_error: str | None = None
+    failures: int = 0
+
+
+@dataclass(frozen=True)
+class AppealView:
+    appeal_id: int
+    answer_id: int
+    member: str
+    question_id: str
+    prompt: str
+    answer: str
+    score: int
+    reason: str
+    state: str
+    new_score: int | None = None
+    decided_by: str | None = None

@@ -82,6 +82,8 @@ class Channel(Base):
     difficulty: Mapped[str | None] = mapped_column(String(8))
     reveal_policy: Mapped[str] = mapped_column(String(16), default="after_close")
     failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    skip_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -112,7 +114,11 @@ class QuestionRow(Base):
 
 
 class DailyPost(Base):
-    """One channel's question of one local day; the unique key makes each day's post happen once."""
+    """One channel's question of one local day; the unique key makes each day's post happen once.
+
+    States: claimed (row exists, nothing sent) -> sending (a process holds the lease until
+    `lease_until`) -> posted -> closed; `failed` when the platform refused the channel.
+    """
 
     __tablename__ = "daily_posts"
     __table_args__ = (UniqueConstraint("channel_id", "local_date"),)
@@ -124,6 +130,8 @@ class DailyPost(Base):
     state: Mapped[str] = mapped_column(String(12), default="claimed")
     message_ref: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary_ref: Mapped[str | None] = mapped_column(String(128))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -200,3 +208,38 @@ class ChannelStreak(Base):
     current: Mapped[int] = mapped_column(Integer, default=0)
     best: Mapped[int] = mapped_column(Integer, default=0)
     last_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Appeal(Base):
+    """A member contesting a grade; the decision and who made it are kept."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_workspace_state", "workspace_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    old_score: Mapped[int] = mapped_column(Integer)
+    new_score: Mapped[int | None] = mapped_column(Integer)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuestionAlias(Base):
+    """An answer an admin accepted on appeal: graded as one more reference for that workspace."""
+
+    __tablename__ = "question_aliases"
+    __table_args__ = (Index("ix_question_aliases_lookup", "workspace_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    text: Mapped[str] = mapped_column(Text)
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+

@@ -1,0 +1,128 @@
+"""Appeals: a member contests a grade, an admin accepts or rejects it, and the decision is kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.errors import UserError
+from bot.grading.score import verdict
+from bot.store.tables import Answer, Appeal, Member, QuestionAlias, QuestionRow, Workspace
+from bot.views import AppealView
+
+MAX_REASON_CHARS = 1000
+ACCEPTED_SCORE = 90  # an accepted appeal without a score given means "this answer was right"
+
+
+async def open_appeal(
+    session: AsyncSession, ws: Workspace, member: Member, answer_id: int, reason: str, now: datetime
+) -> Appeal:
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON_CHARS:
+        raise UserError(f"Please keep the reason under {MAX_REASON_CHARS:,} characters.")
+    answer = await session.get(Answer, answer_id)
+    if answer is None or answer.member_id != member.id:
+        raise UserError("You can only appeal the grade of one of your own answers.")
+    existing = await session.scalar(select(Appeal).where(Appeal.answer_id == answer_id))
+    if existing is not None:
+        raise UserError(f"You already appealed this grade (appeal #{existing.id}, {existing.state}).")
+    appeal = Appeal(
+        workspace_id=ws.id,
+        answer_id=answer.id,
+        member_id=member.id,
+        reason=reason,
+        state="pending",
+        old_score=answer.score,
+        note="",
+        created_at=now,
+    )
+    session.add(appeal)
+    await session.flush()
+    return appeal
+
+
+async def decide(
+    session: AsyncSession,
+    ws: Workspace,
+    admin: Member,
+    appeal_id: int,
+    accept: bool,
+    score: int | None,
+    note: str,
+    now: datetime,
+) -> Appeal:
+    """Accepting rescores the answer (its points follow, so do leaderboards) and keeps it as an alias."""
+    appeal = await session.get(Appeal, appeal_id, with_for_update=True)
+    if appeal is None or appeal.workspace_id != ws.id:
+        raise UserError(f"There is no appeal #{appeal_id} here.")
+    if appeal.state != "pending":
+        raise UserError(f"Appeal #{appeal_id} was already {appeal.state}.")
+    if score is not None and not 0 <= score <= 100:
+        raise UserError("A score is a whole number from 0 to 100.")
+    appeal.state = "accepted" if accept else "rejected"
+    appeal.decided_by, appeal.decided_at, appeal.note = admin.id, now, (note or "").strip()[:MAX_REASON_CHARS]
+    if accept:
+        answer = await session.get(Answer, appeal.answer_id)
+        new_score = max(answer.score, ACCEPTED_SCORE) if score is None else score
+        if answer.counted:
+            answer.points = max(answer.points + new_score - answer.score, 0)
+        answer.score, answer.verdict = new_score, verdict(new_score)
+        answer.missed = []
+        appeal.new_score = new_score
+        session.add(
+            QuestionAlias(
+                workspace_id=ws.id,
+                question_id=answer.question_id,
+                text=answer.text,
+                appeal_id=appeal.id,
+                created_at=now,
+            )
+        )
+    await session.flush()
+    return appeal
+
+
+async def views(session: AsyncSession, ws_id: int, *, state: str | None = None, ids=None) -> list[AppealView]:
+    decider = aliased(Member)
+    query = (
+        select(Appeal, Answer, Member, QuestionRow.prompt, decider.display_name, decider.external_id)
+        .join(Answer, Answer.id == Appeal.answer_id)
+        .join(Member, Member.id == Appeal.member_id)
+        .join(QuestionRow, QuestionRow.id == Answer.question_id)
+        .outerjoin(decider, decider.id == Appeal.decided_by)
+        .where(Appeal.workspace_id == ws_id)
+        .order_by(Appeal.created_at, Appeal.id)
+    )
+    if state:
+        query = query.where(Appeal.state == state)
+    if ids is not None:
+        query = query.where(Appeal.id.in_(ids))
+    rows = await session.execute(query)
+    return [
+        AppealView(
+            appeal_id=appeal.id,
+            answer_id=answer.id,
+            member=member.display_name or member.external_id,
+            question_id=answer.question_id,
+            prompt=prompt,
+            answer=answer.text,
+            score=appeal.old_score,
+            reason=appeal.reason,
+            state=appeal.state,
+            new_score=appeal.new_score,
+            decided_by=(by_name or by_ext) if appeal.decided_by else None,
+        )
+        for appeal, answer, member, prompt, by_name, by_ext in rows.all()
+    ]
+
+
+async def aliases(session: AsyncSession, ws_id: int, question_id: str) -> tuple[str, ...]:
+    rows = await session.scalars(
+        select(QuestionAlias.text).where(
+            QuestionAlias.workspace_id == ws_id, QuestionAlias.question_id == question_id
+        )
+    )
+    return tuple(rows.all())
