@@ -13,10 +13,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import admin, appeals, boards, directory, picking
+from bot import admin, appeals, boards, daily, directory, picking
 from bot.bank import Bank
 from bot.bank.model import Question
-from bot.calendar import closes_at, next_post, today_in, zone
+from bot.calendar import next_post, today_in, zone
 from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import TryAgain, UserError
 from bot.events import Actor, Place
@@ -105,7 +105,7 @@ class PracticeService:
 
     # -- plumbing ---------------------------------------------------------------------------------
 
-    async def _tx(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """One transaction; a lost connection is retried once, then the member is asked to retry."""
         for attempt in (1, 2):
             try:
@@ -169,7 +169,7 @@ class PracticeService:
                 .values(retired_at=now)
             )
 
-        await self._tx(work)
+        await self.transaction(work)
 
     def topics(self) -> dict[str, int]:
         return dict(sorted(self.bank.topics().items()))
@@ -185,27 +185,22 @@ class PracticeService:
             channel = await directory.channel(session, ws, place, now)
             tz = channel.timezone or ws.timezone
             day = local_date or today_in(tz, now)
-            post = await _post_of(session, channel.id, day)
-            if post is None:
-                candidates = picking.pool(self.bank, channel.topics, channel.difficulty)
-                question = await picking.next_daily(session, channel.id, candidates, f"{channel.id}:{day}")
-                await session.execute(
-                    directory.insert_for(session, DailyPost)
-                    .values(
-                        channel_id=channel.id,
-                        question_id=question.id,
-                        local_date=day,
-                        state="claimed",
-                        claimed_at=now,
-                        closes_at=closes_at(day, channel.post_time, channel.weekdays, channel.close_time, tz),
-                    )
-                    .on_conflict_do_nothing()
-                )
-                post = await _post_of(session, channel.id, day)
-                assert post is not None
+            post = await daily.claim(session, self.bank, channel, tz, day, now)
             return await self._post_card(session, post, now)
 
-        return await self._tx(work)
+        return await self.transaction(work)
+
+    async def post_card(self, post_id: int) -> QuestionCard:
+        """A daily post as it stands (for the scheduler's send and adapters' "N answered" updates)."""
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> QuestionCard:
+            post = await session.get(DailyPost, post_id)
+            if post is None:
+                raise UserError("No such daily question.")
+            return await self._post_card(session, post, now)
+
+        return await self.transaction(work)
 
     async def _post_card(self, session: AsyncSession, post: DailyPost, now: datetime) -> QuestionCard:
         question = self._question(post.question_id)
@@ -247,7 +242,7 @@ class PracticeService:
                 raise UserError("That daily question has closed. Try /quiz to keep practising.")
             return post, channel, await appeals.aliases(session, ws.id, post.question_id)
 
-        post, channel, extra = await self._tx(load)
+        post, channel, extra = await self.transaction(load)
         question = self._question(post.question_id)
         grade = self._grade(question, cleaned, extra)
 
@@ -291,7 +286,7 @@ class PracticeService:
                 channel=streak.current,
             )
 
-        return await self._tx(store)
+        return await self.transaction(store)
 
     async def close_post(self, post_id: int) -> PostSummary:
         """Close a post: settle channel streaks (no answer, no streak) and summarise. Safe to repeat."""
@@ -342,7 +337,7 @@ class PracticeService:
                 milestones=tuple((name or ext, current) for name, ext, current in streaks.all()),
             )
 
-        return await self._tx(work)
+        return await self.transaction(work)
 
     # -- channel admin ----------------------------------------------------------------------------
 
@@ -362,7 +357,7 @@ class PracticeService:
             await session.flush()
             return channel.id, admin.status(channel, ws, now)
 
-        channel_id, view = await self._tx(work)
+        channel_id, view = await self.transaction(work)
         for listener in self._schedule_listeners:
             await listener(channel_id)
         return view
@@ -420,7 +415,7 @@ class PracticeService:
                 attempt_id=attempt.id,
             )
 
-        return await self._tx(work)
+        return await self.transaction(work)
 
     async def answer_quiz(self, actor: Actor, attempt_id: int, text: str) -> GradeCard:
         """Grade a quiz answer; it counts for the leaderboard once per question and local day."""
@@ -436,7 +431,7 @@ class PracticeService:
                 raise UserError("You already answered that quiz question; /quiz gives you another.")
             return attempt, await appeals.aliases(session, ws.id, attempt.question_id)
 
-        attempt, extra = await self._tx(load)
+        attempt, extra = await self.transaction(load)
         question = self._question(attempt.question_id)
         grade = self._grade(question, cleaned, extra)
 
@@ -477,7 +472,7 @@ class PracticeService:
             await session.flush()
             return _grade_card(question, grade, answer, reference=question.answer, practice=streak.current)
 
-        return await self._tx(store)
+        return await self.transaction(store)
 
     async def _review(
         self, session: AsyncSession, member_id: int, question_id: str, score: int, now: datetime
@@ -520,7 +515,7 @@ class PracticeService:
             row = await appeals.open_appeal(session, ws, member, answer_id, reason, now)
             return (await appeals.views(session, ws.id, ids=[row.id]))[0]
 
-        return await self._tx(work)
+        return await self.transaction(work)
 
     async def pending_appeals(self, actor: Actor) -> list[AppealView]:
         async def work(session: AsyncSession) -> list[AppealView]:
@@ -528,7 +523,7 @@ class PracticeService:
             admin.require_admin(actor, ws)
             return await appeals.views(session, ws.id, state="pending")
 
-        return await self._tx(work)
+        return await self.transaction(work)
 
     async def decide_appeal(
         self, actor: Actor, appeal_id: int, accept: bool, score: int | None = None, note: str = ""
@@ -542,7 +537,7 @@ class PracticeService:
             row = await appeals.decide(session, ws, member, appeal_id, accept, score, note, now)
             return (await appeals.views(session, ws.id, ids=[row.id]))[0]
 
-        return await self._tx(work)
+        return await self.transaction(work)
 
     # -- standings --------------------------------------------------------------------------------
 
@@ -565,7 +560,7 @@ class PracticeService:
             me = await boards.rank_of(session, ws.id, member.id, since, channel_id)
             return Leaderboard(period=period, scope=scope, rows=tuple(rows), me=me)
 
-        return await self._tx(work)
+        return await self.transaction(work)
 
     async def streak(self, actor: Actor) -> StreakView:
         now = self.clock()
@@ -585,7 +580,7 @@ class PracticeService:
                 view = StreakView(view.practice_current, view.practice_best, row.current, row.best)
             return view
 
-        return await self._tx(work)
+        return await self.transaction(work)
 
     async def stats(self, actor: Actor, *, picture: bool = True) -> StatsView:
         async def work(session: AsyncSession) -> tuple[str, str, list[tuple[datetime, int, str]]]:
@@ -598,7 +593,7 @@ class PracticeService:
             )
             return member.display_name or member.external_id, self._member_tz(ws, member), rows.all()
 
-        name, tz, rows = await self._tx(work)
+        name, tz, rows = await self.transaction(work)
         return _stats_view(name, tz, rows, picture)
 
 
@@ -651,12 +646,6 @@ def _is_closed(post: DailyPost, now: datetime) -> bool:
 
 def _is_disconnect(error: DBAPIError) -> bool:
     return bool(error.connection_invalidated) or "connection" in str(error.orig).lower()
-
-
-async def _post_of(session: AsyncSession, channel_id: int, day: date) -> DailyPost | None:
-    return await session.scalar(
-        select(DailyPost).where(DailyPost.channel_id == channel_id, DailyPost.local_date == day)
-    )
 
 
 async def _streak_row(session: AsyncSession, model: type, *, create: bool = True, **keys: int):

@@ -1,0 +1,248 @@
+"""The scheduler's database work, in batches: which channels are due, leasing posts, recording results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import daily
+from bot.bank import Bank
+from bot.calendar import local_instant, parse_hhmm, today_in
+from bot.events import Place
+from bot.store.tables import Channel, DailyPost, Workspace
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Channels sharing one schedule share one cron job."""
+
+    post_time: str
+    weekdays: str
+    timezone: str
+
+    @property
+    def key(self) -> str:
+        return f"post:{self.timezone}:{self.post_time}:{self.weekdays}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    post_id: int
+    channel_id: int
+    place: Place
+    question_id: str
+    local_date: date
+
+
+def effective_tz():
+    return func.coalesce(Channel.timezone, Workspace.timezone)
+
+
+async def schedules(session: AsyncSession, platforms: Sequence[str]) -> dict[Schedule, list[int]]:
+    rows = await session.execute(
+        select(Channel.id, Channel.post_time, Channel.weekdays, effective_tz())
+        .join(Workspace, Workspace.id == Channel.workspace_id)
+        .where(Channel.enabled.is_(True), Workspace.platform.in_(platforms))
+        .order_by(Channel.id)
+    )
+    groups: dict[Schedule, list[int]] = {}
+    for channel_id, post_time, weekdays, tz in rows.all():
+        groups.setdefault(Schedule(post_time, weekdays, tz), []).append(channel_id)
+    return groups
+
+
+def is_due(channel: Channel, tz: str, now: datetime, grace: timedelta) -> date | None:
+    """Today's local date when the channel's post time today lies within [now - grace, now]."""
+    day = today_in(tz, now)
+    if str(day.weekday()) not in (channel.weekdays or "0123456") or channel.skip_date == day:
+        return None
+    at = local_instant(day, parse_hhmm(channel.post_time), tz)
+    return day if at <= now <= at + grace else None
+
+
+async def lease_batch(
+    session: AsyncSession,
+    bank: Bank,
+    channel_ids: Sequence[int],
+    now: datetime,
+    grace: timedelta,
+    lease: timedelta,
+) -> list[Delivery]:
+    """Claim today's post of each due channel and lease the ones nobody is sending: at most one sender."""
+    rows = await session.execute(
+        select(Channel, Workspace)
+        .join(Workspace, Workspace.id == Channel.workspace_id)
+        .where(Channel.id.in_(channel_ids), Channel.enabled.is_(True))
+    )
+    places: dict[int, Place] = {}
+    post_ids: list[int] = []
+    for channel, ws in rows.all():
+        tz = channel.timezone or ws.timezone
+        day = is_due(channel, tz, now, grace)
+        post = await daily.claim(session, bank, channel, tz, day, now) if day else None
+        if post is None:
+            continue
+        places[post.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
+        post_ids.append(post.id)
+    return await _lease(session, post_ids, places, now, lease)
+
+
+async def unsent_today(session: AsyncSession, now: datetime, platforms: Sequence[str]) -> list[int]:
+    """Channels whose post was claimed but never sent (a crash between claim and send), still open."""
+    rows = await session.execute(
+        select(DailyPost.channel_id)
+        .join(Channel, Channel.id == DailyPost.channel_id)
+        .join(Workspace, Workspace.id == Channel.workspace_id)
+        .where(
+            Workspace.platform.in_(platforms),
+            DailyPost.state.in_(("claimed", "sending")),
+            DailyPost.closed_at.is_(None),
+            DailyPost.closes_at > now,
+            or_(DailyPost.lease_until.is_(None), DailyPost.lease_until < now),
+        )
+    )
+    return [channel_id for (channel_id,) in rows.all()]
+
+
+async def lease_existing(
+    session: AsyncSession, channel_ids: Iterable[int], now: datetime, lease: timedelta
+) -> list[Delivery]:
+    """Lease the open, unsent posts of these channels whatever their post time (crash recovery)."""
+    rows = await session.execute(
+        select(DailyPost, Channel, Workspace)
+        .join(Channel, Channel.id == DailyPost.channel_id)
+        .join(Workspace, Workspace.id == Channel.workspace_id)
+        .where(
+            DailyPost.channel_id.in_(list(channel_ids)),
+            DailyPost.state.in_(("claimed", "sending")),
+            DailyPost.closed_at.is_(None),
+            DailyPost.closes_at > now,
+            Channel.enabled.is_(True),
+        )
+    )
+    places: dict[int, Place] = {}
+    for post, channel, ws in rows.all():
+        if post.local_date == today_in(channel.timezone or ws.timezone, now):  # never a past day's post
+            places[post.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
+    return await _lease(session, list(places), places, now, lease)
+
+
+async def _lease(
+    session: AsyncSession, post_ids: list[int], places: dict[int, Place], now: datetime, lease: timedelta
+) -> list[Delivery]:
+    if not post_ids:
+        return []
+    leased = await session.execute(
+        update(DailyPost)
+        .where(
+            DailyPost.id.in_(post_ids),
+            or_(
+                DailyPost.state == "claimed",
+                (DailyPost.state == "sending") & (DailyPost.lease_until < now),
+            ),
+        )
+        .values(state="sending", lease_until=now + lease)
+        .returning(DailyPost.id, DailyPost.channel_id, DailyPost.question_id, DailyPost.local_date)
+    )
+    return [
+        Delivery(post_id, channel_id, places[post_id], question_id, day)
+        for post_id, channel_id, question_id, day in leased.all()
+    ]
+
+
+async def record_posted(session: AsyncSession, delivery: Delivery, ref: str, now: datetime) -> datetime:
+    """Mark the post sent (right away: a crash after this line must not send it again); its close time."""
+    closes_at = await session.scalar(
+        update(DailyPost)
+        .where(DailyPost.id == delivery.post_id)
+        .values(state="posted", message_ref=ref, posted_at=now, lease_until=None)
+        .returning(DailyPost.closes_at)
+    )
+    await session.execute(
+        update(Channel)
+        .where(Channel.id == delivery.channel_id, Channel.failures > 0)
+        .values(failures=0, last_error=None)
+    )
+    return closes_at
+
+
+async def record_failed(
+    session: AsyncSession, delivery: Delivery, reason: str, pause_after: int
+) -> tuple[int, bool]:
+    """Count a refused channel; pause it after `pause_after` refusals in a row. Returns (failures, paused)."""
+    await session.execute(
+        update(DailyPost).where(DailyPost.id == delivery.post_id).values(state="failed", lease_until=None)
+    )
+    channel = await session.get(Channel, delivery.channel_id, with_for_update=True)
+    channel.failures = (channel.failures or 0) + 1
+    channel.last_error = reason[:500]
+    paused = channel.failures >= pause_after and channel.enabled
+    if paused:
+        channel.enabled = False
+    return channel.failures, paused
+
+
+async def release(session: AsyncSession, delivery: Delivery) -> None:
+    """A passing failure: hand the post back so the next sweep sends it."""
+    await session.execute(
+        update(DailyPost)
+        .where(DailyPost.id == delivery.post_id, DailyPost.state == "sending")
+        .values(state="claimed", lease_until=None)
+    )
+
+
+def _posts_of(platforms: Sequence[str]):
+    return (
+        select(DailyPost.id, DailyPost.closes_at)
+        .join(Channel, Channel.id == DailyPost.channel_id)
+        .join(Workspace, Workspace.id == Channel.workspace_id)
+        .where(Workspace.platform.in_(platforms))
+        .order_by(DailyPost.closes_at, DailyPost.id)
+    )
+
+
+async def closable(session: AsyncSession, now: datetime, platforms: Sequence[str]) -> list[int]:
+    """Posts past their close time, and closed ones whose summary has not gone out yet."""
+    rows = await session.execute(
+        _posts_of(platforms).where(
+            DailyPost.closes_at <= now,
+            or_(
+                DailyPost.closed_at.is_(None),
+                DailyPost.summary_ref.is_(None) & DailyPost.message_ref.is_not(None),
+            ),
+        )
+    )
+    return [post_id for post_id, _ in rows.all()]
+
+
+async def open_posts(session: AsyncSession, platforms: Sequence[str]) -> list[tuple[int, datetime]]:
+    rows = await session.execute(_posts_of(platforms).where(DailyPost.closed_at.is_(None)))
+    return [(post_id, closes_at) for post_id, closes_at in rows.all()]
+
+
+async def claim_summary(session: AsyncSession, post_id: int) -> tuple[Place, str] | None:
+    """Who publishes the closing summary: the one process whose update marks it."""
+    done = await session.execute(
+        update(DailyPost)
+        .where(DailyPost.id == post_id, DailyPost.summary_ref.is_(None), DailyPost.message_ref.is_not(None))
+        .values(summary_ref="sending")
+    )
+    if done.rowcount != 1:
+        return None
+    post, channel, ws = (
+        await session.execute(
+            select(DailyPost, Channel, Workspace)
+            .join(Channel, Channel.id == DailyPost.channel_id)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .where(DailyPost.id == post_id)
+        )
+    ).one()
+    return Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name), post.message_ref
+
+
+async def mark_summary(session: AsyncSession, post_id: int, value: str | None) -> None:
+    await session.execute(update(DailyPost).where(DailyPost.id == post_id).values(summary_ref=value))

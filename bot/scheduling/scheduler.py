@@ -1,0 +1,255 @@
+"""The daily scheduler: one cron job per distinct schedule, our tables the only source of truth."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.calendar import DAY_NAMES
+from bot.publishing import ChannelUnavailable, Publisher
+from bot.scheduling import posts
+from bot.scheduling.fanout import FanOut, Gate
+from bot.scheduling.posts import Delivery, Schedule
+from bot.service import PracticeService
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+BATCH = 200
+
+
+@dataclass
+class Report:
+    posted: int = 0
+    failed: int = 0
+    retry_later: int = 0
+
+
+def cron_trigger(schedule: Schedule) -> CronTrigger:
+    """APScheduler's cron in the channel's own zone: 09:00 stays 09:00 local across DST switches."""
+    hour, minute = (int(x) for x in schedule.post_time.split(":"))
+    days = ",".join(DAY_NAMES[int(d)] for d in schedule.weekdays)
+    return CronTrigger(hour=hour, minute=minute, day_of_week=days, timezone=ZoneInfo(schedule.timezone))
+
+
+class DailyScheduler:
+    """Posts each channel's question once per local day and closes it, whoever else is running.
+
+    Exactly once comes from the database, not from APScheduler: a post is claimed under its unique
+    (channel, local date) key and leased before it is sent, so a second process or a restart finds the
+    work done. Its in-memory jobs are rebuilt from our tables at start and whenever a schedule changes.
+    """
+
+    def __init__(
+        self,
+        service: PracticeService,
+        publishers: Mapping[str, Publisher],
+        *,
+        grace: timedelta = timedelta(hours=6),
+        concurrency: int = 20,
+        pause_after: int = 3,
+        lease: timedelta = timedelta(minutes=5),
+        sweep_every: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.service = service
+        self.publishers = dict(publishers)
+        self.grace, self.concurrency, self.pause_after = grace, concurrency, pause_after
+        self.lease, self.sweep_every = lease, sweep_every
+        self.gates = {platform: Gate() for platform in self.publishers}
+        self.aps = AsyncIOScheduler(timezone=UTC)
+        self._post_jobs: set[str] = set()
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(self.publishers)
+
+    def now(self) -> datetime:
+        return self.service.clock()
+
+    async def _tx(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        return await self.service.transaction(work)
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Recover, then let the jobs run; schedule edits rebuild them without a restart."""
+        self.service.on_schedule_change(self._schedule_changed)
+        await self.recover()
+        self.aps.add_job(
+            self.sweep,
+            IntervalTrigger(seconds=self.sweep_every.total_seconds()),
+            id="sweep",
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+        self.aps.start()
+
+    async def recover(self) -> Report:
+        """Rebuild jobs from our tables, then catch up: today's missed posts within the grace, closes."""
+        await self.rebuild()
+        return await self.sweep()
+
+    async def shutdown(self) -> None:
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+
+    async def _schedule_changed(self, channel_id: int) -> None:
+        await self.rebuild()
+
+    async def rebuild(self) -> dict[Schedule, list[int]]:
+        groups = await self._tx(lambda s: posts.schedules(s, self.platforms))
+        wanted = {schedule.key: schedule for schedule in groups}
+        for key in self._post_jobs - wanted.keys():
+            self.aps.remove_job(key)
+        for key, schedule in wanted.items():
+            self.aps.add_job(
+                self.fire,
+                cron_trigger(schedule),
+                args=[schedule],
+                id=key,
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(self.grace.total_seconds()),
+            )
+        self._post_jobs = set(wanted)
+        for post_id, closes_at in await self._tx(lambda s: posts.open_posts(s, self.platforms)):
+            self._schedule_close(post_id, closes_at)
+        return groups
+
+    def _schedule_close(self, post_id: int, closes_at: datetime) -> None:
+        self.aps.add_job(
+            self.close,
+            DateTrigger(run_date=max(closes_at, datetime.now(UTC))),
+            args=[post_id],
+            id=f"close:{post_id}",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    # -- posting -----------------------------------------------------------------------------------
+
+    async def fire(self, schedule: Schedule) -> Report:
+        """A cron tick: every channel that has this schedule now (re-read, so edits count)."""
+        groups = await self._tx(lambda s: posts.schedules(s, self.platforms))
+        return await self.post_channels(groups.get(schedule, []))
+
+    async def sweep(self) -> Report:
+        """Catch-up and crash recovery: due channels within the grace period, unsent open posts, closes."""
+        groups = await self._tx(lambda s: posts.schedules(s, self.platforms))
+        report = await self.post_channels([cid for ids in groups.values() for cid in ids])
+        now = self.now()
+        stranded = await self._tx(lambda s: posts.unsent_today(s, now, self.platforms))
+        if stranded:
+            leased = await self._tx(lambda s: posts.lease_existing(s, stranded, now, self.lease))
+            extra = await self._deliver(leased)
+            report.posted += extra.posted
+            report.failed += extra.failed
+            report.retry_later += extra.retry_later
+        await self.close_due()
+        return report
+
+    async def post_channels(self, channel_ids: Sequence[int]) -> Report:
+        now = self.now()
+        report = Report()
+        fan = self._fan_out(report)
+        for start in range(0, len(channel_ids), BATCH):
+            chunk = channel_ids[start : start + BATCH]
+            leased = await self._tx(
+                lambda s, chunk=chunk: posts.lease_batch(
+                    s, self.service.bank, chunk, now, self.grace, self.lease
+                )
+            )
+            for delivery in leased:
+                await fan.put(delivery)
+        await fan.join()
+        return report
+
+    async def _deliver(self, deliveries: Sequence[Delivery]) -> Report:
+        report = Report()
+        fan = self._fan_out(report)
+        for delivery in deliveries:
+            await fan.put(delivery)
+        await fan.join()
+        return report
+
+    def _fan_out(self, report: Report) -> FanOut:
+        async def send(delivery: Delivery) -> str:
+            card = await self.service.post_card(delivery.post_id)
+            return await self.publishers[delivery.place.platform].post_question(delivery.place, card)
+
+        async def done(delivery: Delivery, ref: str) -> None:
+            closes_at = await self._tx(lambda s: posts.record_posted(s, delivery, ref, self.now()))
+            report.posted += 1
+            self._schedule_close(delivery.post_id, closes_at)
+
+        async def failed(delivery: Delivery, error: BaseException) -> None:
+            if isinstance(error, ChannelUnavailable):
+                report.failed += 1
+                await self._channel_refused(delivery, str(error) or type(error).__name__)
+            else:
+                report.retry_later += 1
+                log.warning("post %s to %s failed, will retry: %r", delivery.post_id, delivery.place, error)
+                await self._tx(lambda s: posts.release(s, delivery))
+
+        return FanOut(
+            send,
+            gate_for=lambda delivery: self.gates[delivery.place.platform],
+            concurrency=self.concurrency,
+            on_done=done,
+            on_error=failed,
+        )
+
+    async def _channel_refused(self, delivery: Delivery, reason: str) -> None:
+        failures, paused = await self._tx(
+            lambda s: posts.record_failed(s, delivery, reason, self.pause_after)
+        )
+        log.warning("channel %s refused the daily post (%d in a row): %s", delivery.place, failures, reason)
+        place = delivery.place
+        text = f"I could not post today's question in #{place.channel_name or place.channel}: {reason}."
+        if paused:
+            text += f" I have paused it after {failures} failures; fix the access and use `resume`."
+        else:
+            text += " Please check that I am in the channel and allowed to post there."
+        try:
+            await self.publishers[place.platform].notify_admins(place, text)
+        except Exception:
+            log.exception("could not notify the admins of %s", place)
+
+    # -- closing -----------------------------------------------------------------------------------
+
+    async def close_due(self) -> int:
+        now = self.now()
+        due = await self._tx(lambda s: posts.closable(s, now, self.platforms))
+        for post_id in due:
+            await self.close(post_id)
+        return len(due)
+
+    async def close(self, post_id: int) -> None:
+        """Close (settling streaks), then publish the summary once, from whichever process claims it."""
+        summary = await self.service.close_post(post_id)
+        claimed = await self._tx(lambda s: posts.claim_summary(s, post_id))
+        if claimed is None:
+            return
+        place, ref = claimed
+        try:
+            await self.publishers[place.platform].post_summary(place, ref, summary)
+        except ChannelUnavailable as error:
+            log.warning("closing summary of post %s refused: %s", post_id, error)
+            await self._tx(lambda s: posts.mark_summary(s, post_id, "failed"))
+        except Exception:
+            log.exception("closing summary of post %s failed; the next sweep retries", post_id)
+            await self._tx(lambda s: posts.mark_summary(s, post_id, None))
+        else:
+            await self._tx(lambda s: posts.mark_summary(s, post_id, "sent"))
