@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 
 # Modules with a `register(subparsers)`; channel entry points live with their adapters.
-FEATURES = ("bot.bank.cli", "bot.grading.cli", "bot.store.cli", "adapters.console.cli")
+FEATURES = (
+    "bot.bank.cli",
+    "bot.grading.cli",
+    "bot.store.cli",
+    "bot.scheduling.cli",
+    "adapters.console.cli",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

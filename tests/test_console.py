@@ -65,3 +65,27 @@ def test_stats_picture_is_written_and_its_path_printed(tmp_path: Path) -> None:
     line = next(line for line in out.splitlines() if line.startswith("Picture: "))
     picture = tmp_path / line.removeprefix("Picture: ")
     assert picture.read_bytes().startswith(b"\x89PNG")
+
+
+def test_appeal_and_admin_commands(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    out = console(
+        "ada",
+        db,
+        "/appeal\n/quiz rag\nRetrieval pulls documents into the prompt before generation happens\n"
+        "/appeal I covered the retrieval step\n/appeal again\n/appeals\n/accept 1 95\n/appeals\n"
+        "/leaderboard all\n/setup post_time=25:00\n"
+        "/setup post_time=08:30 timezone=Europe/Berlin weekdays=mon-fri\n"
+        "/pause\n/resume\n/status\n",
+        tmp_path,
+    )
+    assert "Answer a question first" in out
+    assert "Appeal #1 sent" in out
+    assert "already appealed" in out
+    assert "#1 ada" in out and "reason: I covered the retrieval step" in out
+    assert "Appeal #1 accepted: ada's answer now scores 95." in out
+    assert "No pending appeals." in out
+    assert "95 pts" in out
+    assert "Times look like 09:00" in out
+    assert "posts at 08:30 (weekdays, Europe/Berlin)" in out
+    assert ": paused" in out and out.count(": on") >= 2

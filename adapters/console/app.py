@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shlex
 import sys
@@ -23,8 +24,20 @@ HELP = """Commands:
   /streak                your streaks
   /stats                 your figures and a picture of them
   /topics                the topics you can pick
+  /appeal [REASON]       contest the grade of your last answer
+Admin:
+  /status                this channel's daily schedule
+  /setup KEY=VALUE ...   post_time=09:00 timezone=Europe/Berlin weekdays=mon-fri
+                         topics=rag,llms difficulty=easy|medium|hard|any close_time=17:00|auto
+                         reveal_policy=after_close|immediate
+  /pause  /resume  /skip the daily question
+  /appeals               pending appeals
+  /accept ID [SCORE]     accept an appeal (the answer is rescored and kept as an alias)
+  /reject ID [NOTE]      reject an appeal
   /help                  this list
   /quit                  leave"""
+
+SETUP_KEYS = ("post_time", "timezone", "weekdays", "topics", "difficulty", "close_time", "reveal_policy")
 
 PLACE = Place(platform="console", workspace="local", channel="console", workspace_name="Console")
 
@@ -36,6 +49,7 @@ class ConsoleSession:
     out: TextIO
     picture_dir: Path
     open_question: QuestionCard | None = None
+    last_answer_id: int | None = None
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -80,6 +94,7 @@ async def _answer(session: ConsoleSession, text: str) -> None:
         assert card.post_id is not None
         grade = await session.service.answer_post(session.actor, card.post_id, text)
     session.open_question = None
+    session.last_answer_id = grade.answer_id
     session.say(render.grade(grade))
 
 
@@ -110,6 +125,61 @@ async def _topics(session: ConsoleSession, _: str) -> None:
     session.say(render.topics(session.service.topics()))
 
 
+async def _appeal(session: ConsoleSession, reason: str) -> None:
+    if session.last_answer_id is None:
+        raise UserError("Answer a question first; /appeal contests the grade of your last answer.")
+    view = await session.service.appeal(session.actor, session.last_answer_id, reason)
+    session.say(f"Appeal #{view.appeal_id} sent: an admin will look at your answer (score {view.score}).")
+
+
+async def _appeals(session: ConsoleSession, _: str) -> None:
+    session.say(render.appeals(await session.service.pending_appeals(session.actor)))
+
+
+async def _decide(session: ConsoleSession, rest: str, accept: bool) -> None:
+    args = rest.split(maxsplit=1)
+    if not args or not args[0].lstrip("#").isdigit():
+        raise UserError("Say which appeal: /accept 3 [SCORE] or /reject 3 [NOTE].")
+    appeal_id, extra = int(args[0].lstrip("#")), args[1] if len(args) > 1 else ""
+    score = None
+    if accept and extra:
+        if not extra.isdigit():
+            raise UserError("A score is a whole number from 0 to 100.")
+        score = int(extra)
+    view = await session.service.decide_appeal(
+        session.actor, appeal_id, accept, score=score, note="" if accept else extra
+    )
+    session.say(render.decision(view))
+
+
+async def _status(session: ConsoleSession, _: str) -> None:
+    session.say(render.status(await session.service.channel_status(session.actor)))
+
+
+async def _setup(session: ConsoleSession, rest: str) -> None:
+    changes: dict[str, object] = {}
+    for pair in shlex.split(rest):
+        key, sep, value = pair.partition("=")
+        if not sep or key not in SETUP_KEYS:
+            raise UserError(f"Settings look like KEY=VALUE with KEY one of: {', '.join(SETUP_KEYS)}.")
+        changes[key] = [t.strip() for t in value.split(",") if t.strip()] if key == "topics" else value
+    if not changes:
+        raise UserError("Nothing to change. Example: /setup post_time=09:00 timezone=Europe/Berlin")
+    session.say(render.status(await session.service.configure_channel(session.actor, **changes)))
+
+
+async def _pause(session: ConsoleSession, _: str) -> None:
+    session.say(render.status(await session.service.pause_channel(session.actor)))
+
+
+async def _resume(session: ConsoleSession, _: str) -> None:
+    session.say(render.status(await session.service.resume_channel(session.actor)))
+
+
+async def _skip(session: ConsoleSession, _: str) -> None:
+    session.say(render.status(await session.service.skip_next(session.actor)))
+
+
 async def _help(session: ConsoleSession, _: str) -> None:
     session.say(HELP)
 
@@ -126,6 +196,15 @@ COMMANDS = {
     "/streak": _streak,
     "/stats": _stats,
     "/topics": _topics,
+    "/appeal": _appeal,
+    "/appeals": _appeals,
+    "/accept": lambda session, rest: _decide(session, rest, True),
+    "/reject": lambda session, rest: _decide(session, rest, False),
+    "/status": _status,
+    "/setup": _setup,
+    "/pause": _pause,
+    "/resume": _resume,
+    "/skip": _skip,
     "/help": _help,
     "/quit": _quit,
     "/exit": _quit,
@@ -139,8 +218,8 @@ async def run_console(session: ConsoleSession, stdin: TextIO = sys.stdin) -> Non
         session.say(f"Hi {session.actor.display_name}! Type /help for commands, /quit to leave.")
     while True:
         if interactive:
-            try:
-                line = input("> ")
+            try:  # in a thread, so the scheduler can post the daily question while we wait
+                line = await asyncio.to_thread(input, "> ")
             except EOFError:
                 break
         else:

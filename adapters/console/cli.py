@@ -6,11 +6,14 @@ import argparse
 import asyncio
 import getpass
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from adapters.console.app import PLACE, ConsoleSession, run_console
+from adapters.console.publisher import ConsolePublisher
 from bot.events import Actor
 from bot.runtime import build_service, configure_logging
+from bot.scheduling import DailyScheduler
 from bot.settings import get_settings
 from bot.store import migrate
 from bot.store.migrate import NotMigrated
@@ -39,13 +42,25 @@ def _console(args: argparse.Namespace) -> int:
     url = args.db or settings.database_url
     migrate.upgrade(url)  # the console is the embedded, local channel: it keeps its own database current
     user = args.user or getpass.getuser() or "me"
-    actor = Actor(place=PLACE, user=user, display_name=user, timezone=_local_timezone())
+    # The console is one person's local channel: they are its admin.
+    actor = Actor(place=PLACE, user=user, display_name=user, timezone=_local_timezone(), is_admin=True)
 
     async def main() -> None:
         service = await build_service(url, settings)
+        session = ConsoleSession(service, actor, sys.stdout, Path("data"))
+        scheduler = None
+        if sys.stdin.isatty() and settings.run_scheduler:  # piped input stays deterministic
+            scheduler = DailyScheduler(
+                service,
+                {"console": ConsolePublisher(session)},
+                grace=timedelta(hours=settings.catch_up_grace_hours),
+            )
+            await scheduler.start()
         try:
-            await run_console(ConsoleSession(service, actor, sys.stdout, Path("data")))
+            await run_console(session)
         finally:
+            if scheduler is not None:
+                await scheduler.shutdown()
             await service.db.dispose()
 
     asyncio.run(main())

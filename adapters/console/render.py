@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.views import GradeCard, Leaderboard, QuestionCard, StatsView, StreakView
+from bot.views import (
+    AppealView,
+    ChannelStatus,
+    GradeCard,
+    Leaderboard,
+    PostSummary,
+    QuestionCard,
+    StatsView,
+    StreakView,
+)
 from bot.wording import plural
 
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
@@ -31,6 +40,8 @@ def grade(card: GradeCard) -> str:
         lines.append(f"Daily streak: {_days(card.channel_streak)}")
     if card.reference:
         lines += ["", "Reference answer:", card.reference]
+    if card.answer_id is not None:
+        lines.append("Think the grade is wrong? /appeal REASON")
     return "\n".join(lines)
 
 
@@ -73,3 +84,51 @@ def topics(counts: dict[str, int]) -> str:
 
 def _days(n: int) -> str:
     return plural(n, "day")
+
+
+def summary(view: PostSummary) -> str:
+    lines = [f"Daily question closed · {plural(view.answered, 'answer')}", view.prompt, ""]
+    lines += ["Reference answer:", view.reference]
+    if view.top:
+        lines += ["", "Top scores:"] + [f"  {r.rank}. {r.member} {r.points}/100" for r in view.top]
+    for member, days in view.milestones:
+        lines.append(f"{member} reached a {plural(days, 'day')} streak!")
+    return "\n".join(lines)
+
+
+def status(view: ChannelStatus) -> str:
+    state = "on" if view.enabled else "paused"
+    lines = [
+        f"Daily question in #{view.channel}: {state}",
+        f"  posts at {view.post_time} ({view.weekdays}, {view.timezone}); closes "
+        + (f"at {view.close_time}" if view.close_time else "an hour before the next post"),
+        f"  topics: {', '.join(view.topics) or 'all'}; difficulty: {view.difficulty or 'any'}; "
+        f"reference shown: {'at once' if view.reveal_policy == 'immediate' else 'after close'}",
+    ]
+    if view.next_post_local:
+        lines.append(f"  next post: {view.next_post_local} ({view.next_post_utc})")
+    if view.skip_date:
+        lines.append(f"  skipping: {view.skip_date}")
+    if view.last_error:
+        lines.append(f"  last problem: {view.last_error} ({plural(view.failures, 'failure')} in a row)")
+    return "\n".join(lines)
+
+
+def appeals(views: list[AppealView]) -> str:
+    if not views:
+        return "No pending appeals."
+    lines = ["Pending appeals:"]
+    for v in views:
+        lines += [
+            f"  #{v.appeal_id} {v.member} · score {v.score} · {v.prompt}",
+            f"     answer: {v.answer}",
+            f"     reason: {v.reason or '(none given)'}",
+        ]
+    lines.append("Decide with /accept ID [SCORE] or /reject ID [NOTE].")
+    return "\n".join(lines)
+
+
+def decision(view: AppealView) -> str:
+    if view.state == "accepted":
+        return f"Appeal #{view.appeal_id} accepted: {view.member}'s answer now scores {view.new_score}."
+    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}."
