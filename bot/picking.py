@@ -1,4 +1,4 @@
-"""Which question comes next: daily posts cycle through a channel's pool, quizzes prefer the unseen."""
+"""Which questions a filter allows, and which quiz question comes next: the unseen first, then reviews."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import random
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
 from bot.bank.model import Question
 from bot.errors import UserError
-from bot.store.tables import DailyPost, Review
+from bot.store.tables import Review
 
 
 def pool(bank: Bank, topics: Sequence[str] = (), difficulty: str | None = None) -> list[Question]:
@@ -31,25 +31,6 @@ def pool(bank: Bank, topics: Sequence[str] = (), difficulty: str | None = None) 
     if not chosen:
         raise UserError("No question matches that topic and difficulty; try another combination.")
     return chosen
-
-
-async def next_daily(
-    session: AsyncSession, channel_id: int, candidates: list[Question], seed: str
-) -> Question:
-    """Least-posted first: nothing repeats until the whole pool has been used, then the cycle restarts.
-
-    The choice among equals is seeded by channel and date, so two processes racing for the same post
-    pick the same question.
-    """
-    rows = await session.execute(
-        select(DailyPost.question_id, func.count())
-        .where(DailyPost.channel_id == channel_id)
-        .group_by(DailyPost.question_id)
-    )
-    counts = dict(rows.all())
-    least = min(counts.get(q.id, 0) for q in candidates)
-    fresh = sorted((q for q in candidates if counts.get(q.id, 0) == least), key=lambda q: q.id)
-    return random.Random(seed).choice(fresh)
 
 
 async def next_quiz(

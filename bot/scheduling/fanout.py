@@ -54,9 +54,10 @@ class FanOut:
         concurrency: int,
         on_done: Callable[[T, R], Awaitable[None]],
         on_error: Callable[[T, BaseException], Awaitable[None]],
+        on_idle: Callable[[], Awaitable[None]],
     ) -> None:
         self._send, self._gate_for = send, gate_for
-        self._on_done, self._on_error = on_done, on_error
+        self._on_done, self._on_error, self._on_idle = on_done, on_error, on_idle
         self._slots = asyncio.Semaphore(max(1, concurrency))
         self._tasks: set[asyncio.Task] = set()
 
@@ -70,6 +71,7 @@ class FanOut:
     async def join(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks))
+        await self._on_idle()
 
     async def _run(self, item: T) -> None:
         try:
@@ -91,3 +93,45 @@ class FanOut:
             log.exception("recording a delivery failed")
         finally:
             self._slots.release()
+
+
+class Batcher:
+    """Write results in small batches: at most `size` items or `max_wait` seconds behind the sends.
+
+    One transaction per sent post would make the database, not the platform, the bottleneck.
+    """
+
+    def __init__(
+        self, write: Callable[[list], Awaitable[None]], size: int = 100, max_wait: float = 0.05
+    ) -> None:
+        self._write, self._size, self._max_wait = write, size, max_wait
+        self._items: list = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._pending: set[asyncio.Task] = set()
+
+    async def add(self, item: object) -> None:
+        self._items.append(item)
+        if len(self._items) >= self._size:
+            await self._flush_now()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self._max_wait, self._flush_later)
+
+    def _flush_later(self) -> None:
+        self._timer = None
+        task = asyncio.create_task(self._flush_now())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _flush_now(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        items, self._items = self._items, []
+        if items:
+            await self._write(items)
+
+    async def flush(self) -> None:
+        """Everything added so far is written when this returns."""
+        await self._flush_now()
+        while self._pending:
+            await asyncio.gather(*list(self._pending))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import daily
@@ -78,16 +78,16 @@ async def lease_batch(
         .join(Workspace, Workspace.id == Channel.workspace_id)
         .where(Channel.id.in_(channel_ids), Channel.enabled.is_(True))
     )
-    places: dict[int, Place] = {}
-    post_ids: list[int] = []
+    wanted, where = [], {}
     for channel, ws in rows.all():
         tz = channel.timezone or ws.timezone
         day = is_due(channel, tz, now, grace)
-        post = await daily.claim(session, bank, channel, tz, day, now) if day else None
-        if post is None:
-            continue
-        places[post.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
-        post_ids.append(post.id)
+        if day is not None:
+            wanted.append((channel, tz, day))
+            where[channel.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
+    claimed = await daily.claim_many(session, bank, wanted, now)
+    places = {post.id: where[channel_id] for channel_id, post in claimed.items()}
+    post_ids = list(places)
     return await _lease(session, post_ids, places, now, lease)
 
 
@@ -154,20 +154,25 @@ async def _lease(
     ]
 
 
-async def record_posted(session: AsyncSession, delivery: Delivery, ref: str, now: datetime) -> datetime:
-    """Mark the post sent (right away: a crash after this line must not send it again); its close time."""
-    closes_at = await session.scalar(
-        update(DailyPost)
-        .where(DailyPost.id == delivery.post_id)
-        .values(state="posted", message_ref=ref, posted_at=now, lease_until=None)
-        .returning(DailyPost.closes_at)
+async def record_posted(
+    session: AsyncSession, sent: Sequence[tuple[Delivery, str]], now: datetime
+) -> list[tuple[int, datetime]]:
+    """Mark posts sent, in one statement for many; returns each post's close time."""
+    await session.execute(
+        update(DailyPost.__table__)
+        .where(DailyPost.__table__.c.id == bindparam("pid"))
+        .values(state="posted", message_ref=bindparam("ref"), posted_at=now, lease_until=None),
+        [{"pid": d.post_id, "ref": ref} for d, ref in sent],
     )
     await session.execute(
         update(Channel)
-        .where(Channel.id == delivery.channel_id, Channel.failures > 0)
+        .where(Channel.id.in_([d.channel_id for d, _ in sent]), Channel.failures > 0)
         .values(failures=0, last_error=None)
     )
-    return closes_at
+    rows = await session.execute(
+        select(DailyPost.id, DailyPost.closes_at).where(DailyPost.id.in_([d.post_id for d, _ in sent]))
+    )
+    return [(post_id, closes) for post_id, closes in rows.all()]
 
 
 async def record_failed(

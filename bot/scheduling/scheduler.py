@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.calendar import DAY_NAMES
 from bot.publishing import ChannelUnavailable, Publisher
 from bot.scheduling import posts
-from bot.scheduling.fanout import FanOut, Gate
+from bot.scheduling.fanout import Batcher, FanOut, Gate
 from bot.scheduling.posts import Delivery, Schedule
 from bot.service import PracticeService
+from bot.views import QuestionCard
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -184,15 +185,35 @@ class DailyScheduler:
         await fan.join()
         return report
 
+    def _card(self, delivery: Delivery) -> QuestionCard:
+        question = self.service.bank.get(delivery.question_id)
+        if question is None:
+            raise LookupError(f"question {delivery.question_id} left the bank")
+        return QuestionCard(
+            question_id=question.id,
+            prompt=question.prompt,
+            topic=question.topic,
+            difficulty=question.difficulty,
+            kind=question.kind,
+            post_id=delivery.post_id,
+            local_date=delivery.local_date.isoformat(),
+        )
+
+    async def _record(self, sent: list[tuple[Delivery, str]], report: Report) -> None:
+        closing = await self._tx(lambda s: posts.record_posted(s, sent, self.now()))
+        report.posted += len(sent)
+        for post_id, closes_at in closing:
+            self._schedule_close(post_id, closes_at)
+
     def _fan_out(self, report: Report) -> FanOut:
+        recorder = Batcher(lambda sent: self._record(sent, report))
+
         async def send(delivery: Delivery) -> str:
-            card = await self.service.post_card(delivery.post_id)
+            card = self._card(delivery)
             return await self.publishers[delivery.place.platform].post_question(delivery.place, card)
 
         async def done(delivery: Delivery, ref: str) -> None:
-            closes_at = await self._tx(lambda s: posts.record_posted(s, delivery, ref, self.now()))
-            report.posted += 1
-            self._schedule_close(delivery.post_id, closes_at)
+            await recorder.add((delivery, ref))
 
         async def failed(delivery: Delivery, error: BaseException) -> None:
             if isinstance(error, ChannelUnavailable):
@@ -209,6 +230,7 @@ class DailyScheduler:
             concurrency=self.concurrency,
             on_done=done,
             on_error=failed,
+            on_idle=recorder.flush,
         )
 
     async def _channel_refused(self, delivery: Delivery, reason: str) -> None:
