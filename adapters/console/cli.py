@@ -11,6 +11,7 @@ from pathlib import Path
 
 from adapters.console.app import PLACE, ConsoleSession, run_console
 from adapters.console.publisher import ConsolePublisher
+from adapters.runner import configured_platforms, serve
 from bot.events import Actor
 from bot.runtime import build_service, configure_logging
 from bot.scheduling import DailyScheduler
@@ -75,6 +76,10 @@ def _run(args: argparse.Namespace) -> int:
     except NotMigrated as error:
         print(error, file=sys.stderr)
         return 2
+    platforms = configured_platforms(settings)
+    if platforms:
+        asyncio.run(serve(settings, platforms))
+        return 0
     print("No Discord or Slack token is set: starting the console channel.", file=sys.stderr)
     return _console(argparse.Namespace(user=None, db=None))
 
