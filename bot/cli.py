@@ -13,6 +13,7 @@ FEATURES = (
     "bot.grading.cli",
     "bot.store.cli",
     "bot.scheduling.cli",
+    "bot.doctor",
     "adapters.console.cli",
 )
 
