@@ -73,6 +73,13 @@ class ConsoleSession:
             return True
 
 
+def _words(rest: str) -> list[str]:
+    try:
+        return shlex.split(rest)
+    except ValueError:
+        raise UserError("A quote is not closed; put quotes around whole values, or leave them out.") from None
+
+
 async def _daily(session: ConsoleSession, _: str) -> None:
     session.open_question = await session.service.daily_post(session.actor.place)
     session.say(render.question(session.open_question))
@@ -99,7 +106,7 @@ async def _answer(session: ConsoleSession, text: str) -> None:
 
 
 async def _leaderboard(session: ConsoleSession, rest: str) -> None:
-    args = shlex.split(rest) if rest else []
+    args = _words(rest)
     period = args[0].lower() if args else "week"
     scope = args[1].lower() if len(args) > 1 else "workspace"
     session.say(render.leaderboard(await session.service.leaderboard(session.actor, period, scope)))
@@ -158,7 +165,7 @@ async def _status(session: ConsoleSession, _: str) -> None:
 
 async def _setup(session: ConsoleSession, rest: str) -> None:
     changes: dict[str, object] = {}
-    for pair in shlex.split(rest):
+    for pair in _words(rest):
         key, sep, value = pair.partition("=")
         if not sep or key not in SETUP_KEYS:
             raise UserError(f"Settings look like KEY=VALUE with KEY one of: {', '.join(SETUP_KEYS)}.")
