@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot import boards
 from bot.errors import UserError
 from bot.grading.score import verdict
 from bot.store.tables import Answer, Appeal, Member, QuestionAlias, QuestionRow, Workspace
@@ -68,7 +69,9 @@ async def decide(
         answer = await session.get(Answer, appeal.answer_id)
         new_score = max(answer.score, ACCEPTED_SCORE) if score is None else score
         if answer.counted:
-            answer.points = max(answer.points + new_score - answer.score, 0)
+            points = max(answer.points + new_score - answer.score, 0)
+            await boards.adjust(session, answer, ws.timezone, points - answer.points)
+            answer.points = points
         answer.score, answer.verdict = new_score, verdict(new_score)
         answer.missed = []
         appeal.new_score = new_score

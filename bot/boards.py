@@ -1,47 +1,90 @@
-"""Leaderboard queries: totals per member, ties to whoever reached the total first."""
+"""Leaderboards from totals kept as answers count: top 10 and any member's rank are index scans.
+
+Ties go to whoever reached the total first (`reached`, the time of their last counted points).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.tables import Answer, Member
+from bot import directory
+from bot.periods import PERIODS, bucket
+from bot.store.tables import Answer, BoardTotal, Member
 from bot.views import BoardRow
 
+WORKSPACE_SCOPE = 0  # channel_id of the whole-workspace rows
 
-def _totals(workspace_id: int, since: datetime | None, channel_id: int | None):
-    conditions = [Answer.workspace_id == workspace_id, Answer.counted.is_(True)]
-    if since is not None:
-        conditions.append(Answer.created_at >= since)
-    if channel_id is not None:
-        conditions.append(Answer.channel_id == channel_id)
-    return (
-        select(
-            Answer.member_id.label("member_id"),
-            func.sum(Answer.points).label("points"),
-            func.count().label("answers"),
-            func.max(Answer.created_at).label("reached"),
+
+def _buckets(answer: Answer, tz: str) -> list[tuple[int, str, date]]:
+    scopes = {WORKSPACE_SCOPE, answer.channel_id or WORKSPACE_SCOPE}
+    return [(scope, p, bucket(p, answer.created_at, tz)) for scope in scopes for p in PERIODS]
+
+
+async def credit(session: AsyncSession, answer: Answer, tz: str) -> None:
+    """Add a counted answer's points to every board it belongs to (both scopes, every period)."""
+    await _add(session, answer, tz, answer.points, 1)
+
+
+async def adjust(session: AsyncSession, answer: Answer, tz: str, delta: int) -> None:
+    """A rescored answer (an accepted appeal) moves its boards by the difference."""
+    await _add(session, answer, tz, delta, 0)
+
+
+async def _add(session: AsyncSession, answer: Answer, tz: str, points: int, answers: int) -> None:
+    rows = [
+        {
+            "workspace_id": answer.workspace_id,
+            "channel_id": scope,
+            "period": period,
+            "starts": starts,
+            "member_id": answer.member_id,
+            "points": points,
+            "answers": answers,
+            "reached": answer.created_at,
+        }
+        for scope, period, starts in _buckets(answer, tz)
+    ]
+    stmt = directory.insert_for(session, BoardTotal).values(rows)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["workspace_id", "channel_id", "period", "starts", "member_id"],
+            set_={
+                "points": BoardTotal.points + stmt.excluded.points,
+                "answers": BoardTotal.answers + stmt.excluded.answers,
+                "reached": func.max(BoardTotal.reached, stmt.excluded.reached)
+                if session.bind.dialect.name == "sqlite"
+                else func.greatest(BoardTotal.reached, stmt.excluded.reached),
+            },
         )
-        .where(*conditions)
-        .group_by(Answer.member_id)
-        .subquery()
+    )
+
+
+def _board(workspace_id: int, channel_id: int | None, period: str, now: datetime, tz: str):
+    return (
+        BoardTotal.workspace_id == workspace_id,
+        BoardTotal.channel_id == (channel_id or WORKSPACE_SCOPE),
+        BoardTotal.period == period,
+        BoardTotal.starts == bucket(period, now, tz),
     )
 
 
 async def top(
     session: AsyncSession,
     workspace_id: int,
-    since: datetime | None,
+    period: str,
+    now: datetime,
+    tz: str,
     channel_id: int | None = None,
     limit: int = 10,
 ) -> list[BoardRow]:
-    totals = _totals(workspace_id, since, channel_id)
     rows = await session.execute(
-        select(Member.display_name, Member.external_id, totals.c.points, totals.c.answers)
-        .join(totals, totals.c.member_id == Member.id)
-        .order_by(totals.c.points.desc(), totals.c.reached.asc(), Member.id.asc())
+        select(Member.display_name, Member.external_id, BoardTotal.points, BoardTotal.answers)
+        .join(Member, Member.id == BoardTotal.member_id)
+        .where(*_board(workspace_id, channel_id, period, now, tz))
+        .order_by(BoardTotal.points.desc(), BoardTotal.reached.asc(), BoardTotal.member_id.asc())
         .limit(limit)
     )
     return [
@@ -54,30 +97,35 @@ async def rank_of(
     session: AsyncSession,
     workspace_id: int,
     member_id: int,
-    since: datetime | None,
+    period: str,
+    now: datetime,
+    tz: str,
     channel_id: int | None = None,
 ) -> BoardRow | None:
     """The member's own row, even far outside the top ten; None when they have no points yet."""
-    totals = _totals(workspace_id, since, channel_id)
-    mine = (
-        await session.execute(
-            select(totals.c.points, totals.c.answers, totals.c.reached).where(totals.c.member_id == member_id)
-        )
-    ).first()
+    board = _board(workspace_id, channel_id, period, now, tz)
+    mine = await session.get(
+        BoardTotal,
+        (workspace_id, channel_id or WORKSPACE_SCOPE, period, bucket(period, now, tz), member_id),
+    )
     if mine is None:
         return None
-    points, answers, reached = mine
     ahead = await session.scalar(
         select(func.count())
-        .select_from(totals)
+        .select_from(BoardTotal)
         .where(
+            *board,
             or_(
-                totals.c.points > points,
-                and_(totals.c.points == points, totals.c.reached < reached),
-                and_(totals.c.points == points, totals.c.reached == reached, totals.c.member_id < member_id),
-            )
+                BoardTotal.points > mine.points,
+                and_(BoardTotal.points == mine.points, BoardTotal.reached < mine.reached),
+                and_(
+                    BoardTotal.points == mine.points,
+                    BoardTotal.reached == mine.reached,
+                    BoardTotal.member_id < member_id,
+                ),
+            ),
         )
     )
     member = await session.get(Member, member_id)
-    name = member.display_name or member.external_id if member else "?"
-    return BoardRow(rank=int(ahead or 0) + 1, member=name, points=int(points), answers=int(answers))
+    name = (member.display_name or member.external_id) if member else "?"
+    return BoardRow(rank=int(ahead or 0) + 1, member=name, points=mine.points, answers=mine.answers)

@@ -1,21 +1,21 @@
-"""Leaderboard periods, computed on the workspace's wall clock (weeks start Monday)."""
+"""Leaderboard periods on the workspace's wall clock (weeks start Monday), as local first days."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.calendar import zone
 from bot.errors import UserError
 
 PERIODS = ("week", "month", "all")
+ALL_TIME = date(1970, 1, 1)  # the single bucket of the all-time board
 
 
-def period_start(period: str, now: datetime, tz: str) -> datetime | None:
-    """The start of the current period as an aware UTC instant; None for all time."""
+def bucket(period: str, instant: datetime, tz: str) -> date:
+    """The first local day of the period that contains `instant`."""
     if period not in PERIODS:
         raise UserError(f"Period must be one of: {', '.join(PERIODS)}.")
     if period == "all":
-        return None
-    today = now.astimezone(zone(tz)).date()
-    first = today - timedelta(days=today.weekday()) if period == "week" else today.replace(day=1)
-    return datetime.combine(first, time(0), tzinfo=zone(tz)).astimezone(UTC)
+        return ALL_TIME
+    day = instant.astimezone(zone(tz)).date()
+    return day - timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)

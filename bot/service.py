@@ -21,7 +21,7 @@ from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import TryAgain, UserError
 from bot.events import Actor, Place
 from bot.grading import Grade, grade_question
-from bot.periods import PERIODS, period_start
+from bot.periods import PERIODS
 from bot.review import review
 from bot.store.db import Database
 from bot.store.migrate import ensure_migrated
@@ -274,6 +274,7 @@ class PracticeService:
             answer.points = grade.score + (
                 streak_bonus(streak.current) if grade.verdict != "incorrect" else 0
             )
+            await boards.credit(session, answer, ws.timezone)
             practice = await _streak_row(session, PracticeStreak, create=False, member_id=member.id)
             today = local_day(now, self._member_tz(ws, member))
             reveal = channel.reveal_policy == "immediate"
@@ -460,8 +461,9 @@ class PracticeService:
                 count_key=f"quiz:{member.id}:{question.id}:{today}",
                 points=grade.score,
             )
-            if not await _insert(session, answer):
-                # Same question already counted today: keep the answer, without points.
+            if await _insert(session, answer):
+                await boards.credit(session, answer, ws.timezone)
+            else:  # same question already counted today: keep the answer, without points
                 answer = Answer(**fields, counted=False, count_key=None, points=0)
                 session.add(answer)
                 await session.flush()
@@ -552,12 +554,11 @@ class PracticeService:
 
         async def work(session: AsyncSession) -> Leaderboard:
             ws, member = await self._context(session, actor)
-            since = period_start(period, now, ws.timezone)
             channel_id = None
             if scope == "channel":
                 channel_id = (await directory.channel(session, ws, actor.place, now)).id
-            rows = await boards.top(session, ws.id, since, channel_id)
-            me = await boards.rank_of(session, ws.id, member.id, since, channel_id)
+            rows = await boards.top(session, ws.id, period, now, ws.timezone, channel_id)
+            me = await boards.rank_of(session, ws.id, member.id, period, now, ws.timezone, channel_id)
             return Leaderboard(period=period, scope=scope, rows=tuple(rows), me=me)
 
         return await self.transaction(work)

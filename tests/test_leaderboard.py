@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import func, select
 
-from bot import directory
+from bot import boards, directory
 from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService
-from bot.store.tables import Answer
+from bot.store.tables import Answer, BoardTotal
 
 PLACE = Place(platform="slack", workspace="T1", channel="C1")
 
@@ -20,29 +21,30 @@ def actor(name: str) -> Actor:
 
 
 async def give(service: PracticeService, name: str, points: int, at: datetime, channel: bool = False) -> None:
-    """Store a counted answer directly: these tests are about the board, not the grader."""
+    """Store a counted answer as the service does: these tests are about the board, not the grader."""
     async with service.db.sessions() as session, session.begin():
         ws = await directory.workspace(session, PLACE, at)
         member = await directory.member(session, ws, actor(name), at)
         ch = await directory.channel(session, ws, PLACE, at) if channel else None
-        session.add(
-            Answer(
-                workspace_id=ws.id,
-                member_id=member.id,
-                question_id=service.bank.questions[0].id,
-                channel_id=ch.id if ch else None,
-                text="t",
-                score=points,
-                verdict="correct",
-                covered=[],
-                missed=[],
-                feedback="",
-                grader_version="test",
-                points=points,
-                counted=True,
-                created_at=at,
-            )
+        answer = Answer(
+            workspace_id=ws.id,
+            member_id=member.id,
+            question_id=service.bank.questions[0].id,
+            channel_id=ch.id if ch else None,
+            text="t",
+            score=points,
+            verdict="correct",
+            covered=[],
+            missed=[],
+            feedback="",
+            grader_version="test",
+            points=points,
+            counted=True,
+            created_at=at,
         )
+        session.add(answer)
+        await session.flush()
+        await boards.credit(session, answer, ws.timezone)
 
 
 async def test_week_month_and_all_time(service: PracticeService, clock) -> None:
@@ -96,3 +98,39 @@ async def test_channel_scope_counts_only_that_channel(service: PracticeService) 
 async def test_bad_options_are_clear_errors(service: PracticeService, period: str, scope: str) -> None:
     with pytest.raises(UserError, match="must be one of"):
         await service.leaderboard(actor("ada"), period, scope)
+
+
+async def test_totals_kept_on_arrival_match_the_answers(service: PracticeService, clock) -> None:
+    """Daily answers, quiz answers (one counted per question and day) and an accepted appeal."""
+    team = [actor(n) for n in ("ada", "bob", "cy")]
+    for day in range(3):
+        card = await service.daily_post(PLACE)
+        for who in team[: day + 1]:
+            await service.answer_post(who, card.post_id, "Attention weighs tokens by query and key")
+        quiz = await service.start_quiz(team[0], "rag")
+        grade = await service.answer_quiz(team[0], quiz.attempt_id, "Retrieval adds documents to the prompt")
+        clock.advance(days=1)
+    appeal = await service.appeal(team[0], grade.answer_id, "fair")
+    await service.decide_appeal(Actor(PLACE, "boss", is_admin=True), appeal.appeal_id, accept=True, score=100)
+
+    async def from_answers(session):
+        rows = await session.execute(
+            select(Answer.member_id, func.sum(Answer.points), func.count())
+            .where(Answer.counted.is_(True))
+            .group_by(Answer.member_id)
+        )
+        return sorted(rows.all())
+
+    async def from_totals(session):
+        rows = await session.execute(
+            select(BoardTotal.member_id, BoardTotal.points, BoardTotal.answers).where(
+                BoardTotal.period == "all", BoardTotal.channel_id == 0
+            )
+        )
+        return sorted(rows.all())
+
+    expected = await service.transaction(from_answers)
+    assert len(expected) == 3
+    assert await service.transaction(from_totals) == expected
+    board = await service.leaderboard(team[2], "all", "channel")
+    assert [r.answers for r in board.rows] == [3, 2, 1]  # the channel board counts daily answers only

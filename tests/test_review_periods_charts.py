@@ -10,7 +10,7 @@ import pytest
 
 from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import UserError
-from bot.periods import period_start
+from bot.periods import ALL_TIME, bucket
 from bot.review import review
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -42,25 +42,28 @@ def test_card_state_round_trips_and_due_is_aware_utc() -> None:
 @pytest.mark.parametrize(
     ("now", "tz", "expected"),
     [
-        (datetime(2026, 3, 18, 12, tzinfo=UTC), "UTC", datetime(2026, 3, 16, tzinfo=UTC)),
+        (datetime(2026, 3, 18, 12, tzinfo=UTC), "UTC", date(2026, 3, 16)),
         # Sunday 22:00 UTC is already Monday in Kiritimati: a new week starts there.
-        (datetime(2026, 3, 15, 22, tzinfo=UTC), "Pacific/Kiritimati", datetime(2026, 3, 15, 10, tzinfo=UTC)),
-        # On the Sunday of the Berlin spring switch (CEST now), the week began Monday 00:00 CET (UTC+1).
-        (datetime(2026, 3, 29, 12, tzinfo=UTC), "Europe/Berlin", datetime(2026, 3, 22, 23, tzinfo=UTC)),
-        # The next week starts Monday 00:00 CEST (UTC+2).
-        (datetime(2026, 3, 31, 12, tzinfo=UTC), "Europe/Berlin", datetime(2026, 3, 29, 22, tzinfo=UTC)),
+        (datetime(2026, 3, 15, 22, tzinfo=UTC), "Pacific/Kiritimati", date(2026, 3, 16)),
+        # Sunday 23:30 UTC on the Berlin spring switch is already Monday 01:30 CEST: a new week.
+        (datetime(2026, 3, 29, 23, 30, tzinfo=UTC), "Europe/Berlin", date(2026, 3, 30)),
+        # ... while 21:30 UTC is still Sunday 23:30 CEST, in the week that began Monday Mar 23.
+        (datetime(2026, 3, 29, 21, 30, tzinfo=UTC), "Europe/Berlin", date(2026, 3, 23)),
+        # Sunday 23:00 local in Pago Pago (UTC-11) is Monday 10:00 UTC: still last week there.
+        (datetime(2026, 3, 16, 10, tzinfo=UTC), "Pacific/Pago_Pago", date(2026, 3, 9)),
     ],
 )
-def test_week_starts_monday_midnight_local(now: datetime, tz: str, expected: datetime) -> None:
-    assert period_start("week", now, tz) == expected
+def test_week_starts_monday_midnight_local(now: datetime, tz: str, expected: date) -> None:
+    assert bucket("week", now, tz) == expected
 
 
 def test_month_and_all_time() -> None:
     now = datetime(2026, 3, 18, 12, tzinfo=UTC)
-    assert period_start("month", now, "America/New_York") == datetime(2026, 3, 1, 5, tzinfo=UTC)
-    assert period_start("all", now, "UTC") is None
+    assert bucket("month", now, "America/New_York") == date(2026, 3, 1)
+    assert bucket("month", datetime(2026, 4, 1, 3, tzinfo=UTC), "America/New_York") == date(2026, 3, 1)
+    assert bucket("all", now, "UTC") == ALL_TIME
     with pytest.raises(UserError, match="week, month, all"):
-        period_start("fortnight", now, "UTC")
+        bucket("fortnight", now, "UTC")
 
 
 @pytest.mark.parametrize(

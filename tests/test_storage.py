@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from bot.bank import Bank, load_bank
 from bot.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.migrate import NotMigrated
-from bot.store.tables import QuestionRow
+from bot.store.tables import BoardTotal, QuestionRow
 
 TABLES = {
     "workspaces",
@@ -26,6 +26,12 @@ TABLES = {
     "reviews",
     "practice_streaks",
     "channel_streaks",
+    "appeals",
+    "question_aliases",
+    "board_totals",
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
 }
 
 
@@ -85,3 +91,49 @@ async def test_question_that_leaves_the_bank_is_retired_not_deleted(
     await service.db.dispose()
     assert rows[gone].retired_at is not None
     assert rows[kept].retired_at is None
+
+
+async def test_totals_migration_backfills_answers_counted_before_it(db_url: str, bank: Bank) -> None:
+    migrate.upgrade(db_url, "0002")
+    db = Database(db_url)
+    berlin_sunday_night = "2026-03-15 23:30:00"  # Monday 00:30 in Berlin: next week's board there
+    async with db.engine.begin() as conn:
+        for sql in (
+            "INSERT INTO workspaces (id, platform, external_id, name, timezone, settings, created_at)"
+            " VALUES (1, 'slack', 'T1', '', 'Europe/Berlin', '{}', '2026-03-01 00:00:00')",
+            "INSERT INTO members (id, workspace_id, external_id, display_name, created_at)"
+            " VALUES (1, 1, 'U1', 'ada', '2026-03-01 00:00:00')",
+            "INSERT INTO questions (id, prompt, topic, difficulty, kind, synced_at)"
+            " VALUES ('q1', 'What?', 'llms', 'easy', 'concept', '2026-03-01 00:00:00')",
+        ):
+            await conn.execute(text(sql))
+        for points, counted, at in [
+            (40, "TRUE", "2026-03-10 12:00:00"),
+            (30, "TRUE", berlin_sunday_night),
+            (99, "FALSE", berlin_sunday_night),
+        ]:
+            await conn.execute(
+                text(
+                    "INSERT INTO answers (workspace_id, member_id, question_id, text, score, verdict,"
+                    " covered, missed, feedback, grader_version, points, counted, created_at)"
+                    f" VALUES (1, 1, 'q1', 't', {points}, 'partial', '[]', '[]', '', 'x', {points},"
+                    f" {counted}, '{at}')"
+                )
+            )
+    await db.dispose()
+    migrate.upgrade(db_url)
+    db = Database(db_url)
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(BoardTotal.period, BoardTotal.starts, BoardTotal.points, BoardTotal.answers)
+            .where(BoardTotal.channel_id == 0)
+            .order_by(BoardTotal.period, BoardTotal.starts)
+        )
+        found = [(period, starts.isoformat(), points, n) for period, starts, points, n in rows.all()]
+    await db.dispose()
+    assert found == [
+        ("all", "1970-01-01", 70, 2),
+        ("month", "2026-03-01", 70, 2),
+        ("week", "2026-03-09", 40, 1),
+        ("week", "2026-03-16", 30, 1),
+    ]

@@ -243,3 +243,37 @@ class QuestionAlias(Base):
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+
+
+class BoardTotal(Base):
+    """Leaderboard totals kept up to date as answers count, so a board is an index scan, not a sum.
+
+    One row per member, scope (`channel_id` 0 is the whole workspace) and period bucket: `period` is
+    week, month or all, `starts` the bucket's first local day in the workspace's timezone.
+    """
+
+    __tablename__ = "board_totals"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    starts: Mapped[date] = mapped_column(Date, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    reached: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# The board's own order (points down, then who got there first), so top 10 and a rank are index scans.
+Index(
+    "ix_board_totals_rank",
+    BoardTotal.workspace_id,
+    BoardTotal.channel_id,
+    BoardTotal.period,
+    BoardTotal.starts,
+    BoardTotal.points.desc(),
+    BoardTotal.reached,
+    BoardTotal.member_id,
+)
