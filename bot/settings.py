@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = None
     slack_command: str = "/interview"
     slack_port: int = 3000
+    slack_host: str = "0.0.0.0"
     slack_api_url: str | None = None
     slack_admins: list[str] = Field(default_factory=list)
 

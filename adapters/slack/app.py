@@ -1,0 +1,268 @@
+"""The Bolt app: one slash command with subcommands, buttons, modals. Work happens after `ack()`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+from collections.abc import Awaitable, Callable
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from bot.errors import UserError
+from bot.events import Actor, Place
+from bot.service import PracticeService, check_answer_text
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+HELP = """*{cmd}* — interview practice
+• `{cmd} quiz [topic]` — a private question for you
+• `{cmd} leaderboard [week|month|all] [channel|workspace]`
+• `{cmd} streak` · `{cmd} stats` · `{cmd} topics` · `{cmd} help`
+Admins: `{cmd} setup` · `pause` · `resume` · `skip` · `status` · `appeals`
+The daily question appears in this channel with an *Answer* button; answers and grades are private."""
+ADMIN_SUBCOMMANDS = ("setup", "pause", "resume", "skip", "status", "appeals")
+
+
+class Listeners:
+    """Turns Slack payloads into core calls; every reply to a member is ephemeral."""
+
+    def __init__(self, service: PracticeService, settings: Settings) -> None:
+        self.service = service
+        self.settings = settings
+        self.command = settings.slack_command
+
+    # -- who and where ----------------------------------------------------------------------------
+
+    async def actor(
+        self, body: dict, client: AsyncWebClient, channel: str | None = None, admin: bool = False
+    ) -> Actor:
+        team = (
+            body.get("team_id") or (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id")
+        )
+        user = body.get("user_id") or body["user"]["id"]
+        name = (
+            body.get("user_name") or body.get("user", {}).get("username") or body.get("user", {}).get("name")
+        )
+        channel = channel or body.get("channel_id") or (body.get("channel") or {}).get("id")
+        channel_name = body.get("channel_name") or (body.get("channel") or {}).get("name") or ""
+        is_admin, tz = False, None
+        if admin:  # checked here, on the server, from Slack's own record of the member
+            info = (await client.users_info(user=user))["user"]
+            is_admin = bool(
+                info.get("is_admin") or info.get("is_owner") or user in self.settings.slack_admins
+            )
+            tz = info.get("tz")
+        place = Place("slack", team, channel, body.get("team_domain", ""), channel_name)
+        return Actor(place, user, name or user, tz, is_admin)
+
+    # -- the slash command ------------------------------------------------------------------------
+
+    async def on_command(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
+        await ack()
+        try:
+            words = shlex.split(body.get("text") or "")
+        except ValueError:
+            words = (body.get("text") or "").split()
+        verb, args = (words[0].lower(), words[1:]) if words else ("help", [])
+        handler = getattr(self, f"cmd_{verb}", None)
+        if handler is None:
+            await respond(text=f"I don't know `{blocks.escape(verb)}`.\n" + HELP.format(cmd=self.command))
+            return
+        try:
+            actor = await self.actor(body, client, admin=verb in ADMIN_SUBCOMMANDS)
+            await handler(actor, args, body, respond, client)
+        except UserError as error:
+            await respond(text=blocks.escape(str(error)))
+
+    async def cmd_help(self, actor, args, body, respond, client) -> None:
+        await respond(text=HELP.format(cmd=self.command))
+
+    async def cmd_quiz(self, actor, args, body, respond, client) -> None:
+        card = await self.service.start_quiz(actor, args[0].lower() if args else None)
+        await respond(text=blocks.question_text(card), blocks=blocks.question(card))
+
+    async def cmd_leaderboard(self, actor, args, body, respond, client) -> None:
+        period = args[0].lower() if args else "week"
+        scope = args[1].lower() if len(args) > 1 else "workspace"
+        await respond(text=blocks.leaderboard(await self.service.leaderboard(actor, period, scope)))
+
+    async def cmd_streak(self, actor, args, body, respond, client) -> None:
+        await respond(text=blocks.streak(await self.service.streak(actor)))
+
+    async def cmd_topics(self, actor, args, body, respond, client) -> None:
+        await respond(text=blocks.topics(self.service.topics()))
+
+    async def cmd_stats(self, actor, args, body, respond, client) -> None:
+        view = await self.service.stats(actor)
+        await respond(text=blocks.stats(view))
+        if view.answers and view.picture_png:  # files can't be ephemeral: the picture goes to a DM
+            dm = (await client.conversations_open(users=actor.user))["channel"]["id"]
+            await client.files_upload_v2(
+                channel=dm,
+                content=view.picture_png,
+                filename="interview-stats.png",
+                title="Your weekly scores and topic mastery",
+            )
+
+    async def cmd_setup(self, actor, args, body, respond, client) -> None:
+        status = await self.service.channel_status(actor)
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=blocks.setup_modal(status, actor.place.channel)
+        )
+
+    async def cmd_status(self, actor, args, body, respond, client) -> None:
+        await respond(text=blocks.status(await self.service.channel_status(actor)))
+
+    async def cmd_pause(self, actor, args, body, respond, client) -> None:
+        await respond(text=blocks.status(await self.service.pause_channel(actor)))
+
+    async def cmd_resume(self, actor, args, body, respond, client) -> None:
+        await respond(text=blocks.status(await self.service.resume_channel(actor)))
+
+    async def cmd_skip(self, actor, args, body, respond, client) -> None:
+        await respond(text=blocks.status(await self.service.skip_next(actor)))
+
+    async def cmd_appeals(self, actor, args, body, respond, client) -> None:
+        pending = await self.service.pending_appeals(actor)
+        await respond(text=f"{len(pending)} pending appeals", blocks=blocks.appeals(pending))
+
+    # -- buttons ----------------------------------------------------------------------------------
+
+    async def on_daily_answer(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
+        await ack()
+        post_id = int(body["actions"][0]["value"])
+        card = await self.service.post_card(post_id)
+        if card.closed:
+            await respond(
+                text="This question has closed. Try `quiz` to keep practising.", replace_original=False
+            )
+            return
+        meta = {"post_id": post_id, "channel": body["channel"]["id"], "ts": body["message"]["ts"]}
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=blocks.answer_modal("daily_submit", meta, card.prompt)
+        )
+
+    async def on_quiz_answer(self, ack, body: dict, client: AsyncWebClient) -> None:
+        await ack()
+        meta = {
+            "attempt_id": int(body["actions"][0]["value"]),
+            "channel": (body.get("channel") or {}).get("id"),
+        }
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=blocks.answer_modal("quiz_submit", meta, "")
+        )
+
+    async def on_appeal_open(self, ack, body: dict, client: AsyncWebClient) -> None:
+        await ack()
+        answer_id = int(body["actions"][0]["value"])
+        channel = (body.get("channel") or {}).get("id")
+        await client.views_open(trigger_id=body["trigger_id"], view=blocks.appeal_modal(answer_id, channel))
+
+    async def on_appeal_decision(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
+        await ack()
+        action = body["actions"][0]
+        try:
+            actor = await self.actor(body, client, admin=True)
+            view = await self.service.decide_appeal(
+                actor, int(action["value"]), action["action_id"] == "appeal_accept"
+            )
+            await respond(text=blocks.decision(view), replace_original=False)
+        except UserError as error:
+            await respond(text=blocks.escape(str(error)), replace_original=False)
+
+    # -- modals -----------------------------------------------------------------------------------
+
+    async def on_answer_submit(self, ack, body: dict, view: dict, client: AsyncWebClient, context) -> None:
+        text = view["state"]["values"]["answer"]["text"].get("value") or ""
+        try:
+            check_answer_text(text)  # pure: answered in the modal itself, before the ack
+        except UserError as error:
+            await ack(response_action="errors", errors={"answer": str(error)})
+            return
+        await ack()
+        meta = json.loads(view["private_metadata"] or "{}")
+        actor = await self.actor(body, client, channel=meta.get("channel"))
+        try:
+            if view["callback_id"] == "daily_submit":
+                grade = await self.service.answer_post(actor, meta["post_id"], text)
+            else:
+                grade = await self.service.answer_quiz(actor, meta["attempt_id"], text)
+        except UserError as error:
+            if not context.get("is_retry"):  # a retried delivery was already answered the first time
+                await self._private(client, actor, text=blocks.escape(str(error)))
+            return
+        await self._private(client, actor, text=f"Score {grade.score}/100", blocks=blocks.grade(grade))
+        if view["callback_id"] == "daily_submit" and meta.get("ts"):
+            card = await self.service.post_card(meta["post_id"])
+            await client.chat_update(
+                channel=meta["channel"],
+                ts=meta["ts"],
+                text=blocks.question_text(card),
+                blocks=blocks.question(card),
+            )
+
+    async def on_appeal_submit(self, ack, body: dict, view: dict, client: AsyncWebClient) -> None:
+        await ack()
+        meta = json.loads(view["private_metadata"] or "{}")
+        reason = view["state"]["values"]["reason"]["text"].get("value") or ""
+        actor = await self.actor(body, client, channel=meta.get("channel"))
+        try:
+            appeal = await self.service.appeal(actor, meta["answer_id"], reason)
+            text = f"Appeal #{appeal.appeal_id} sent: an admin will look at your answer."
+        except UserError as error:
+            text = blocks.escape(str(error))
+        await self._private(client, actor, text=text)
+
+    async def on_setup_submit(self, ack, body: dict, view: dict, client: AsyncWebClient) -> None:
+        await ack()
+        meta = json.loads(view["private_metadata"] or "{}")
+        values = view["state"]["values"]
+        changes: dict = {key: (values[key]["value"].get("value") or "") for key, _ in blocks.SETUP_FIELDS}
+        changes["topics"] = [t.strip() for t in changes["topics"].split(",") if t.strip()]
+        changes["reveal_policy"] = values["reveal_policy"]["value"]["selected_option"]["value"]
+        actor = await self.actor(body, client, channel=meta.get("channel"), admin=True)
+        try:
+            text = "Saved.\n" + blocks.status(await self.service.configure_channel(actor, **changes))
+        except UserError as error:
+            text = "Nothing changed: " + blocks.escape(str(error))
+        await self._private(client, actor, text=text)
+
+    async def _private(self, client: AsyncWebClient, actor: Actor, **message) -> None:
+        """Ephemeral in the channel; a DM when there is no channel to be ephemeral in."""
+        if actor.place.channel:
+            await client.chat_postEphemeral(channel=actor.place.channel, user=actor.user, **message)
+        else:
+            dm = (await client.conversations_open(users=actor.user))["channel"]["id"]
+            await client.chat_postMessage(channel=dm, **message)
+
+
+def register(app: AsyncApp, service: PracticeService, settings: Settings) -> Listeners:
+    listeners = Listeners(service, settings)
+
+    @app.middleware
+    async def mark_retries(req, resp, next: Callable[[], Awaitable[None]]):
+        """Slack re-sends what it thinks we missed; the core's unique keys make the repeat harmless."""
+        retry = req.headers.get("x-slack-retry-num")
+        req.context["is_retry"] = bool(retry and retry[0] not in ("", "0"))
+        return await next()
+
+    app.command(settings.slack_command)(listeners.on_command)
+    app.action("daily_answer")(listeners.on_daily_answer)
+    app.action("quiz_answer")(listeners.on_quiz_answer)
+    app.action("appeal_open")(listeners.on_appeal_open)
+    app.action("appeal_accept")(listeners.on_appeal_decision)
+    app.action("appeal_reject")(listeners.on_appeal_decision)
+    app.view("daily_submit")(listeners.on_answer_submit)
+    app.view("quiz_submit")(listeners.on_answer_submit)
+    app.view("appeal_submit")(listeners.on_appeal_submit)
+    app.view("setup_submit")(listeners.on_setup_submit)
+
+    @app.error
+    async def on_error(error, body, logger) -> None:
+        logger.exception("unhandled error in a Slack listener: %s", type(error).__name__)
+
+    return listeners

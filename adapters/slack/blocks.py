@@ -1,0 +1,306 @@
+"""Block Kit rendering of the core's views. Everything echoed is escaped, so user text never pings."""
+
+from __future__ import annotations
+
+import json
+
+from bot.views import (
+    AppealView,
+    ChannelStatus,
+    GradeCard,
+    Leaderboard,
+    PostSummary,
+    QuestionCard,
+    StatsView,
+    StreakView,
+)
+from bot.wording import plural
+
+SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
+ANSWER_LIMIT = 3000  # the modal's input bound (the core refuses more than 4,000 characters anyway)
+PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters: no `<!channel>`, `<@U…>` or broken link can come through."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int = SECTION_LIMIT - 100) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if "\n" in cut[limit // 2 :]:
+        cut = cut.rsplit("\n", 1)[0]  # end on a whole line where one is near
+    return cut.rstrip() + "\n…"
+
+
+def section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}}
+
+
+def context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 2900)}]}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+    element = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id}
+    element["value"] = value
+    if style:
+        element["style"] = style
+    return element
+
+
+def question(card: QuestionCard) -> list[dict]:
+    title = "Daily question" if card.post_id else "Your quiz question"
+    meta = f"{card.topic} · {card.difficulty}" + (" · coding" if card.kind == "coding" else "")
+    blocks = [section(f"*{title}* · {meta}\n{escape(card.prompt)}")]
+    if card.closed:
+        blocks.append(context("Closed: the reference answer is in the thread."))
+    elif card.post_id:
+        blocks.append(
+            {"type": "actions", "elements": [button("Answer", "daily_answer", str(card.post_id), "primary")]}
+        )
+    else:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [button("Answer", "quiz_answer", str(card.attempt_id), "primary")],
+            }
+        )
+    if card.post_id:
+        blocks.append(context(f"{plural(card.answered, 'answer')} so far · answers are private"))
+    return blocks
+
+
+def question_text(card: QuestionCard) -> str:
+    return f"Daily question: {card.prompt}" if card.post_id else f"Quiz: {card.prompt}"
+
+
+def grade(card: GradeCard) -> list[dict]:
+    points = f"+{card.points} points" if card.counted else "practice only (already counted today)"
+    lines = [f"*Score {card.score}/100* · {card.verdict} · {points}"]
+    if card.covered:
+        lines.append("*Covered:* " + escape("; ".join(card.covered)))
+    if card.missed:
+        lines.append("*Missed:* " + escape("; ".join(card.missed)))
+    lines.append(escape(card.feedback))
+    streaks = []
+    if card.practice_streak:
+        streaks.append(f"practice streak {plural(card.practice_streak, 'day')}")
+    if card.channel_streak:
+        streaks.append(f"daily streak {plural(card.channel_streak, 'day')}")
+    blocks = [section("\n".join(lines))]
+    if streaks:
+        blocks.append(context(" · ".join(streaks)))
+    if card.reference:
+        blocks.append(section("*Reference answer*\n" + escape(card.reference)))
+    else:
+        blocks.append(context("The reference answer comes when the question closes."))
+    if card.answer_id is not None:
+        blocks.append(
+            {"type": "actions", "elements": [button("Appeal this grade", "appeal_open", str(card.answer_id))]}
+        )
+    return blocks
+
+
+def summary(view: PostSummary) -> list[dict]:
+    blocks = [
+        section(f"*Closed* · {plural(view.answered, 'answer')}\n{escape(view.prompt)}"),
+        section("*Reference answer*\n" + escape(view.reference)),
+    ]
+    if view.top:
+        blocks.append(
+            section(
+                "*Top scores*\n"
+                + "\n".join(f"{r.rank}. {escape(r.member)} · {r.points}/100" for r in view.top)
+            )
+        )
+    if view.milestones:
+        blocks.append(
+            context(" · ".join(f"{escape(m)}: {plural(d, 'day')} streak" for m, d in view.milestones))
+        )
+    return blocks
+
+
+def leaderboard(board: Leaderboard) -> str:
+    lines = [f"*Leaderboard* · {PERIOD_NAMES[board.period]} · {board.scope}"]
+    if not board.rows:
+        lines.append("No points yet. Answer a question to get on the board.")
+    lines += [
+        f"{r.rank}. {escape(r.member)} · {r.points} pts ({plural(r.answers, 'answer')})" for r in board.rows
+    ]
+    if board.me and all(r.rank != board.me.rank for r in board.rows):
+        lines.append(f"You: #{board.me.rank} with {board.me.points} pts")
+    return "\n".join(lines)
+
+
+def streak(view: StreakView) -> str:
+    text = (
+        f"Practice streak: {plural(view.practice_current, 'day')} (best {plural(view.practice_best, 'day')})"
+    )
+    if view.channel_current or view.channel_best:
+        best = plural(view.channel_best, "day")
+        text += f"\nDaily streak here: {plural(view.channel_current, 'day')} (best {best})"
+    return text
+
+
+def stats(view: StatsView) -> str:
+    if not view.answers:
+        return "No answers yet. Try `quiz`."
+    lines = [f"*{escape(view.member)}*: {plural(view.answers, 'answer')}, average {view.average:.0f}/100"]
+    lines += [f"• {t.topic}: {plural(t.answers, 'answer')}, average {t.average:.0f}" for t in view.topics]
+    if view.weakest:
+        lines.append("Weakest topics: " + ", ".join(view.weakest))
+    return "\n".join(lines)
+
+
+def topics(counts: dict[str, int]) -> str:
+    return "*Topics*\n" + "\n".join(f"• {t}: {plural(n, 'question')}" for t, n in counts.items())
+
+
+def status(view: ChannelStatus) -> str:
+    lines = [
+        f"*Daily question in #{escape(view.channel)}*: {'on' if view.enabled else 'paused'}",
+        f"Posts at {view.post_time} ({view.weekdays}, {view.timezone}); closes "
+        + (f"at {view.close_time}" if view.close_time else "an hour before the next post"),
+        f"Topics: {', '.join(view.topics) or 'all'} · difficulty: {view.difficulty or 'any'} · "
+        + ("reference shown at once" if view.reveal_policy == "immediate" else "reference shown after close"),
+    ]
+    if view.next_post_local:
+        lines.append(f"Next post: {view.next_post_local} ({view.next_post_utc})")
+    if view.last_error:
+        lines.append(f"Last problem: {escape(view.last_error)} ({plural(view.failures, 'failure')} in a row)")
+    return "\n".join(lines)
+
+
+def appeals(views: list[AppealView]) -> list[dict]:
+    if not views:
+        return [section("No pending appeals.")]
+    blocks = []
+    for v in views:
+        blocks.append(
+            section(
+                f"*Appeal #{v.appeal_id}* · {escape(v.member)} · score {v.score}\n_{escape(v.prompt)}_\n"
+                f"*Answer:* {escape(v.answer)}\n*Reason:* {escape(v.reason or '(none given)')}"
+            )
+        )
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button("Accept", "appeal_accept", str(v.appeal_id), "primary"),
+                    button("Reject", "appeal_reject", str(v.appeal_id), "danger"),
+                ],
+            }
+        )
+    return blocks
+
+
+def decision(view: AppealView) -> str:
+    if view.state == "accepted":
+        return (
+            f"Appeal #{view.appeal_id} accepted: {escape(view.member)}'s answer now scores {view.new_score}."
+        )
+    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}."
+
+
+def answer_modal(callback: str, metadata: dict, prompt: str) -> dict:
+    field = {
+        "type": "input",
+        "block_id": "answer",
+        "label": {"type": "plain_text", "text": "Answer in your own words"},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": "text",
+            "multiline": True,
+            "max_length": ANSWER_LIMIT,
+        },
+    }
+    return {
+        "type": "modal",
+        "callback_id": callback,
+        "private_metadata": json.dumps(metadata),
+        "title": {"type": "plain_text", "text": "Your answer"},
+        "submit": {"type": "plain_text", "text": "Submit"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": ([section(escape(prompt))] if prompt else []) + [field],
+    }
+
+
+def appeal_modal(answer_id: int, channel: str | None) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": "appeal_submit",
+        "private_metadata": json.dumps({"answer_id": answer_id, "channel": channel}),
+        "title": {"type": "plain_text", "text": "Appeal a grade"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "reason",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Why is the grade wrong?"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "max_length": 1000,
+                },
+            }
+        ],
+    }
+
+
+SETUP_FIELDS = (
+    ("post_time", "Post time (24h, e.g. 09:00)"),
+    ("timezone", "Timezone (IANA, e.g. Europe/Berlin)"),
+    ("weekdays", "Weekdays (e.g. mon-fri, daily)"),
+    ("topics", "Topics, comma-separated (empty: all)"),
+    ("difficulty", "Difficulty (easy, medium, hard or any)"),
+    ("close_time", "Close time (e.g. 17:00, or auto)"),
+)
+
+
+def setup_modal(view: ChannelStatus, channel: str) -> dict:
+    current = {
+        "post_time": view.post_time,
+        "timezone": view.timezone,
+        "weekdays": view.weekdays,
+        "topics": ",".join(view.topics),
+        "difficulty": view.difficulty or "any",
+        "close_time": view.close_time or "auto",
+    }
+    blocks = [
+        {
+            "type": "input",
+            "block_id": key,
+            "optional": key == "topics",
+            "label": {"type": "plain_text", "text": label},
+            "element": {"type": "plain_text_input", "action_id": "value", "initial_value": current[key]},
+        }
+        for key, label in SETUP_FIELDS
+    ]
+    policies = {"after_close": "After the question closes", "immediate": "Right after each answer"}
+    options = [{"text": {"type": "plain_text", "text": t}, "value": v} for v, t in policies.items()]
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": "reveal_policy",
+            "label": {"type": "plain_text", "text": "Show the reference answer"},
+            "element": {
+                "type": "static_select",
+                "action_id": "value",
+                "options": options,
+                "initial_option": next(o for o in options if o["value"] == view.reveal_policy),
+            },
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": "setup_submit",
+        "private_metadata": json.dumps({"channel": channel}),
+        "title": {"type": "plain_text", "text": "Daily question setup"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "blocks": blocks,
+    }

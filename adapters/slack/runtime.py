@@ -1,0 +1,134 @@
+"""Slack connected either way: Socket Mode with SLACK_APP_TOKEN, else HTTP (`/slack/events`, `/healthz`).
+
+One workspace with SLACK_BOT_TOKEN, or many through OAuth (`/slack/install`) with slack-sdk's SQLAlchemy
+installation and state stores on our own database (their tables are in our migrations).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import register
+from adapters.slack.publisher import SlackPublisher
+from adapters.slack.tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
+from bot.service import PracticeService
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "im:write", "files:write"]
+
+
+def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """slack-sdk's own retry handlers: HTTP 429 waits Retry-After, dropped connections retry."""
+    kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
+    client = AsyncWebClient(token=token, **kwargs)
+    client.retry_handlers.extend(
+        [AsyncRateLimitErrorRetryHandler(max_retry_count=3), AsyncConnectionErrorRetryHandler()]
+    )
+    return client
+
+
+class SlackRuntime:
+    def __init__(self, service: PracticeService, settings: Settings) -> None:
+        self.settings = settings
+        secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+        socket_mode = settings.slack_app_token is not None
+        if not socket_mode and not secret:
+            raise RuntimeError(
+                "Slack HTTP mode needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)."
+            )
+        single = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        oauth = bool(settings.slack_client_id and settings.slack_client_secret)
+        if not oauth and not single:
+            raise RuntimeError("Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
+        options: dict = {
+            "signing_secret": secret,
+            "client": web_client(settings, None if oauth else single),
+            # Socket Mode requests come over Slack's authenticated websocket, not signed HTTP.
+            "request_verification_enabled": not socket_mode,
+        }
+        self.installations = None
+        if oauth:
+            engine = service.db.engine
+            self.installations = AsyncSQLAlchemyInstallationStore(
+                settings.slack_client_id,
+                engine,
+                bots_table_name=BOTS_TABLE,
+                installations_table_name=INSTALLATIONS_TABLE,
+            )
+            options["oauth_settings"] = AsyncOAuthSettings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                scopes=BOT_SCOPES,
+                installation_store=self.installations,
+                state_store=AsyncSQLAlchemyOAuthStateStore(600, engine, table_name=OAUTH_STATES_TABLE),
+            )
+        elif settings.slack_bot_token is not None:
+            options["token"] = settings.slack_bot_token.get_secret_value()
+        else:
+            raise RuntimeError(
+                "Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth."
+            )
+        self.app = AsyncApp(**options)
+        register(self.app, service, settings)
+        self.publisher = SlackPublisher(self.client_for, list(settings.slack_admins))
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._closed = asyncio.Event()
+        self.port: int | None = None
+
+    async def client_for(self, team_id: str) -> AsyncWebClient:
+        """The bot token of that workspace: the single token, or its installation."""
+        if self.installations is None:
+            return self.app.client
+        bot = await self.installations.async_find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None:
+            raise LookupError(f"the bot is not installed in Slack workspace {team_id}")
+        return web_client(self.settings, bot.bot_token)
+
+    async def start(self) -> None:
+        if self.settings.slack_app_token is not None:
+            self._socket = AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value())
+            await self._socket.connect_async()
+            log.info("Slack: connected in Socket Mode")
+            return
+        web_app = self.app.web_app(path="/slack/events", port=self.settings.slack_port)
+        web_app.router.add_get("/healthz", _healthz)
+        self._runner = web.AppRunner(web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host=self.settings.slack_host, port=self.settings.slack_port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        log.info("Slack: listening for HTTP requests on port %s (/slack/events, /healthz)", self.port)
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self._closed.set()
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def build_runtime(service: PracticeService, settings: Settings) -> SlackRuntime:
+    return SlackRuntime(service, settings)

@@ -1,0 +1,163 @@
+"""A stand-in for the Slack Web API on loopback: it answers what the bot calls and records every call."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+    token: str | None
+
+
+@dataclass
+class FakeSlack:
+    admins: set[str] = field(default_factory=lambda: {"UADMIN"})
+    refuse: set[str] = field(default_factory=set)  # channels that answer not_in_channel
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict] = field(default_factory=list)  # what listeners sent to response_url
+    uploads: list[bytes] = field(default_factory=list)
+    base: str = ""
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)  # some methods are GETs
+        app.router.add_post("/respond/{n}", self._respond)
+        app.router.add_post("/upload/{file}", self._upload)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return self.base + "/api/"
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, condition, timeout: float = 15.0):
+        """Listeners run after the ack, so tests wait for their effects (never for a fixed time)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not (result := condition()):
+            self._changed.clear()
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError("timed out waiting for the bot")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        return result
+
+    def _note(self) -> None:
+        self._changed.set()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = dict(request.query)  # slack-sdk sends some arguments in the query string
+        if request.content_type == "application/json":
+            params |= await request.json()
+        else:
+            params |= dict(await request.post())
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") or params.get("token")
+        self.calls.append(Call(method, params, token))
+        self._note()
+        return web.json_response(self._answer(method, params, token))
+
+    def _answer(self, method: str, params: dict, token: str | None) -> dict:
+        if method == "auth.test":
+            team = "T2" if token == "xoxb-T2" else "T1"
+            return {"ok": True, "team_id": team, "user_id": "UBOT", "bot_id": "BBOT", "team": team, "url": ""}
+        if method == "users.info":
+            user = params["user"]
+            return {"ok": True, "user": {"id": user, "is_admin": user in self.admins, "tz": "Europe/Berlin"}}
+        if method == "users.list":
+            return {"ok": True, "members": [{"id": u, "is_admin": True} for u in sorted(self.admins)]}
+        if method == "chat.postMessage":
+            if params.get("channel") in self.refuse:
+                return {"ok": False, "error": "not_in_channel"}
+            return {"ok": True, "channel": params["channel"], "ts": f"{next(self._ts)}.000100"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + params["users"]}}
+        if method == "views.open":
+            return {"ok": True, "view": {"id": "V1"}}
+        if method == "files.getUploadURLExternal":
+            return {"ok": True, "upload_url": f"{self.base}/upload/F1", "file_id": "F1"}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": "F1"}]}
+        if method == "oauth.v2.access":
+            team = params["code"].removeprefix("code-")
+            return {
+                "ok": True,
+                "app_id": "A1",
+                "access_token": f"xoxb-{team}",
+                "token_type": "bot",
+                "scope": "commands,chat:write",
+                "bot_user_id": "UBOT",
+                "team": {"id": team, "name": f"Team {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "UINSTALLER"},
+            }
+        return {"ok": True}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        self._note()
+        return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads.append(await request.read())
+        self._note()
+        return web.Response(text="OK")
+
+
+def signed_headers(secret: str, body: str, timestamp: int | None = None, **extra: str) -> dict:
+    """Slack's real v0 signature over `v0:timestamp:body`."""
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+        "Content-Type": "application/x-www-form-urlencoded",
+        **extra,
+    }
+
+
+def command_body(text: str, user: str, channel: str, team: str, response_url: str, name: str = "") -> str:
+    return urllib.parse.urlencode(
+        {
+            "token": "legacy",
+            "team_id": team,
+            "team_domain": team.lower(),
+            "channel_id": channel,
+            "channel_name": "practice",
+            "user_id": user,
+            "user_name": name or user.lower(),
+            "command": "/interview",
+            "text": text,
+            "response_url": response_url,
+            "trigger_id": f"trigger-{user}",
+        }
+    )
+
+
+def payload_body(payload: dict) -> str:
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})

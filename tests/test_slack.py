@@ -1,0 +1,359 @@
+"""Slack end to end: the real Bolt app over real HTTP on loopback, signed like Slack signs, against a
+stand-in Web API. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from adapters.slack.runtime import SlackRuntime
+from bot.events import Place
+from bot.service import PracticeService
+from bot.settings import Settings
+from bot.store.tables import Answer, Channel
+from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
+
+SECRET = "test-signing-secret"
+TEAM, CHANNEL = "T1", "C1"
+PLACE = Place("slack", TEAM, CHANNEL)
+GOOD = "Attention lets each token weigh every other token with queries keys and values"
+
+
+class Slack:
+    """Sends what Slack would send to the running app, signed, and reads what the app sent back."""
+
+    def __init__(self, runtime: SlackRuntime, fake: FakeSlack, http: aiohttp.ClientSession) -> None:
+        self.runtime, self.fake, self.http = runtime, fake, http
+        self.url = f"http://127.0.0.1:{runtime.port}"
+        self._responses = 0
+
+    async def post(self, body: str, **headers: str) -> aiohttp.ClientResponse:
+        merged = signed_headers(SECRET, body) | headers
+        async with self.http.post(self.url + "/slack/events", data=body, headers=merged) as response:
+            await response.read()
+            return response
+
+    async def command(self, text: str, user: str = "U1", team: str = TEAM, name: str = "") -> dict:
+        """Run `/interview TEXT` and return what the app sent to the response URL."""
+        self._responses += 1
+        before = len(self.fake.responses)
+        url = f"{self.fake.base}/respond/{self._responses}"
+        response = await self.post(command_body(text, user, CHANNEL, team, url, name))
+        assert response.status == 200
+        return await self.fake.wait_for(
+            lambda: self.fake.responses[before] if len(self.fake.responses) > before else None
+        )
+
+    async def click(self, action_id: str, value: str, user: str = "U1", message_ts: str = "1.000100") -> None:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "channel": {"id": CHANNEL, "name": "practice"},
+            "message": {"ts": message_ts, "text": "x"},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
+            "trigger_id": f"trigger-{user}",
+            "response_url": f"{self.fake.base}/respond/click",
+            "actions": [{"action_id": action_id, "block_id": "b", "value": value, "type": "button"}],
+        }
+        assert (await self.post(payload_body(payload))).status == 200
+
+    async def submit(
+        self, view: dict, values: dict, user: str = "U1", **headers: str
+    ) -> aiohttp.ClientResponse:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "trigger_id": "t",
+            "view": {**view, "id": "V1", "state": {"values": values}},
+        }
+        return await self.post(payload_body(payload), **headers)
+
+    async def opened_view(self, count: int) -> dict:
+        calls = await self.fake.wait_for(
+            lambda: len(self.fake.of("views.open")) >= count and self.fake.of("views.open")
+        )
+        view = calls[count - 1].params["view"]
+        return json.loads(view) if isinstance(view, str) else view
+
+
+def answer_values(text: str) -> dict:
+    return {"answer": {"text": {"type": "plain_text_input", "value": text}}}
+
+
+def blocks_of(call) -> str:
+    value = call.params.get("blocks", "")
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+async def count_answers(service: PracticeService) -> int:
+    return await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Answer)))
+
+
+def settings_for(fake: FakeSlack, **extra) -> Settings:
+    base = {
+        "slack_signing_secret": SECRET,
+        "slack_api_url": fake.api_url,
+        "slack_port": 0,
+        "slack_host": "127.0.0.1",
+        "slack_admins": [],
+        "slack_app_token": None,
+        "slack_client_id": None,
+        "slack_client_secret": None,
+    }
+    return Settings(**(base | extra))
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def slack(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Slack]:
+    runtime = SlackRuntime(service, settings_for(fake, slack_bot_token="xoxb-T1"))
+    await runtime.start()
+    async with aiohttp.ClientSession() as http:
+        yield Slack(runtime, fake, http)
+    await runtime.close()
+
+
+async def test_help_topics_and_unknown_subcommands(slack: Slack) -> None:
+    assert "quiz [topic]" in (await slack.command(""))["text"]
+    unknown = await slack.command("dance")
+    assert "I don't know `dance`" in unknown["text"] and "leaderboard" in unknown["text"]
+    assert "transformers" in (await slack.command("topics"))["text"]
+    assert (await slack.command("quiz astrology"))["text"].startswith("Unknown topic")
+    assert "Period must be one of" in (await slack.command("leaderboard forever"))["text"]
+
+
+async def test_quiz_button_modal_grade_streak_board_and_stats(slack: Slack, service: PracticeService) -> None:
+    reply = await slack.command("quiz transformers")
+    assert reply.get("response_type", "ephemeral") == "ephemeral"
+    button = next(e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert button["action_id"] == "quiz_answer"
+    await slack.click("quiz_answer", button["value"])
+    view = await slack.opened_view(1)
+    assert view["callback_id"] == "quiz_submit" and view["blocks"][-1]["element"]["max_length"] == 3000
+    await slack.submit(view, answer_values(GOOD))
+    ephemeral = await slack.fake.wait_for(lambda: slack.fake.of("chat.postEphemeral"))
+    grade = blocks_of(ephemeral[0])
+    assert "Score " in grade and "Reference answer" in grade and "appeal_open" in grade
+    assert ephemeral[0].params["user"] == "U1" and await count_answers(service) == 1
+    assert "Practice streak: 1 day" in (await slack.command("streak"))["text"]
+    assert "1. u1" in (await slack.command("leaderboard all"))["text"]
+    stats = await slack.command("stats")
+    assert "1 answer, average" in stats["text"]
+    await slack.fake.wait_for(lambda: slack.fake.of("files.completeUploadExternal"))
+    assert slack.fake.uploads[0].startswith(b"\x89PNG")
+    assert slack.fake.of("files.completeUploadExternal")[0].params["channel_id"] == "DU1"
+
+
+async def test_daily_card_answer_retry_double_click_and_closing_thread(
+    slack: Slack, service: PracticeService
+) -> None:
+    card = await service.daily_post(PLACE)
+    ref = await slack.runtime.publisher.post_question(PLACE, card)
+    posted = slack.fake.of("chat.postMessage")[0]
+    assert posted.params["channel"] == CHANNEL and '"daily_answer"' in blocks_of(posted)
+    ts = ref.split(":")[1]
+    await slack.click("daily_answer", str(card.post_id), message_ts=ts)
+    view = await slack.opened_view(1)
+    assert view["callback_id"] == "daily_submit" and card.prompt[:40] in json.dumps(view)
+    await slack.submit(view, answer_values(GOOD))
+    await slack.fake.wait_for(lambda: slack.fake.of("chat.update"))
+    grade = blocks_of(slack.fake.of("chat.postEphemeral")[0])
+    assert "Score " in grade and "Reference answer" not in grade  # revealed when the post closes
+    update = slack.fake.of("chat.update")[0]
+    assert update.params["ts"] == ts and "1 answer so far" in blocks_of(update)
+    # Slack re-delivers the same submission: stored once, no second message.
+    retried = await slack.submit(
+        view, answer_values(GOOD), **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    )
+    assert retried.status == 200
+    # A double click submits again: one counted answer and a clear message.
+    await slack.submit(view, answer_values(GOOD + " again"))
+    second = await slack.fake.wait_for(lambda: slack.fake.of("chat.postEphemeral")[1:])
+    assert "already answered" in second[-1].params["text"]
+    assert len(slack.fake.of("chat.postEphemeral")) == 2 and await count_answers(service) == 1
+    summary = await service.close_post(card.post_id)
+    await slack.runtime.publisher.post_summary(PLACE, ref, summary)
+    thread = slack.fake.of("chat.postMessage")[-1]
+    assert thread.params["thread_ts"] == ts
+    assert "Reference answer" in blocks_of(thread) and "1. u1" in blocks_of(thread)
+
+
+async def test_empty_and_overlong_answers_are_refused_in_the_modal(
+    slack: Slack, service: PracticeService
+) -> None:
+    card = await service.daily_post(PLACE)
+    view = {
+        "type": "modal",
+        "callback_id": "daily_submit",
+        "private_metadata": json.dumps({"post_id": card.post_id, "channel": CHANNEL}),
+    }
+    for text in ("", "word", "x " * 2500):
+        body = payload_body(
+            {
+                "type": "view_submission",
+                "team": {"id": TEAM},
+                "user": {"id": "U1", "team_id": TEAM},
+                "view": {**view, "state": {"values": answer_values(text)}},
+            }
+        )
+        async with slack.http.post(
+            slack.url + "/slack/events", data=body, headers=signed_headers(SECRET, body)
+        ) as r:
+            answer = await r.json()
+        assert answer["response_action"] == "errors" and answer["errors"]["answer"]
+    assert await count_answers(service) == 0
+
+
+async def test_forged_and_stale_requests_get_401_and_change_nothing(
+    slack: Slack, service: PracticeService
+) -> None:
+    body = command_body("quiz", "U1", CHANNEL, TEAM, f"{slack.fake.base}/respond/x")
+    forged = signed_headers("not-the-secret", body)
+    stale = signed_headers(SECRET, body, timestamp=int(time.time()) - 6 * 60)
+    for headers in (forged, stale):
+        async with slack.http.post(slack.url + "/slack/events", data=body, headers=headers) as response:
+            assert response.status == 401
+    assert slack.fake.responses == [] and await count_answers(service) == 0
+    async with slack.http.get(slack.url + "/healthz") as response:
+        assert response.status == 200
+
+
+async def test_admin_only_actions_are_refused_for_members(slack: Slack, service: PracticeService) -> None:
+    refused = await slack.command("setup", user="U1")
+    assert "Only workspace admins" in refused["text"] and not slack.fake.of("views.open")
+    assert "Only workspace admins" in (await slack.command("pause", user="U1"))["text"]
+    url = f"{slack.fake.base}/respond/setup"
+    await slack.post(command_body("setup", "UADMIN", CHANNEL, TEAM, url))  # opens a modal, no reply
+    view = await slack.opened_view(1)
+    assert view["callback_id"] == "setup_submit"
+    values = {
+        block["block_id"]: {
+            "value": {"type": "plain_text_input", "value": block["element"].get("initial_value", "")}
+        }
+        for block in view["blocks"]
+        if block["element"]["type"] == "plain_text_input"
+    }
+    values["post_time"]["value"]["value"] = "08:30"
+    values["timezone"]["value"]["value"] = "Europe/Berlin"
+    values["reveal_policy"] = {"value": {"type": "static_select", "selected_option": {"value": "immediate"}}}
+    await slack.submit(view, values, user="UADMIN")
+    saved = await slack.fake.wait_for(lambda: slack.fake.of("chat.postEphemeral"))
+    assert "Saved." in saved[0].params["text"] and "08:30" in saved[0].params["text"]
+    channel = await service.transaction(
+        lambda s: s.scalar(select(Channel).where(Channel.external_id == CHANNEL))
+    )
+    assert (channel.post_time, channel.timezone, channel.reveal_policy) == (
+        "08:30",
+        "Europe/Berlin",
+        "immediate",
+    )
+    assert "paused" in (await slack.command("pause", user="UADMIN"))["text"]
+    assert ": on" in (await slack.command("resume", user="UADMIN"))["text"]
+    assert "Next post" in (await slack.command("status", user="UADMIN"))["text"]
+
+
+async def test_user_text_is_escaped_where_it_is_echoed(slack: Slack, service: PracticeService) -> None:
+    await slack.command("quiz rag", user="U1", name="<!channel>")
+    await slack.fake.wait_for(lambda: slack.fake.responses)
+    button = next(
+        e for b in slack.fake.responses[0]["blocks"] if b["type"] == "actions" for e in b["elements"]
+    )
+    await slack.click("quiz_answer", button["value"])
+    await slack.submit(
+        await slack.opened_view(1), answer_values("<!here> <@U999> & <#C1> retrieval adds documents")
+    )
+    grade = (await slack.fake.wait_for(lambda: slack.fake.of("chat.postEphemeral")))[0]
+    answer_id = re.search(r'"appeal_open", "value": "(\d+)"', blocks_of(grade)).group(1)
+    await slack.click("appeal_open", answer_id)
+    appeal_view = await slack.opened_view(2)
+    await slack.submit(
+        appeal_view, {"reason": {"text": {"type": "plain_text_input", "value": "<!everyone> right"}}}
+    )
+    await slack.fake.wait_for(lambda: len(slack.fake.of("chat.postEphemeral")) >= 2)
+    listing = json.dumps(await slack.command("appeals", user="UADMIN"))
+    assert "&lt;!here&gt; &lt;@U999&gt; &amp;" in listing and "&lt;!everyone&gt;" in listing
+    assert "<!here>" not in listing and "<!everyone>" not in listing and "<@U999>" not in listing
+    board = (await slack.command("leaderboard all", name="<!channel>"))["text"]
+    assert "&lt;!channel&gt;" in board and "<!channel>" not in board
+    accept = next(e for b in json.loads(listing)["blocks"] if b["type"] == "actions" for e in b["elements"])
+    await slack.click("appeal_reject", accept["value"], user="U1")  # not an admin
+    await slack.fake.wait_for(lambda: len(slack.fake.responses) >= 4)
+    assert "Only workspace admins" in slack.fake.responses[-1]["text"]
+    await slack.click(accept["action_id"], accept["value"], user="UADMIN")
+    await slack.fake.wait_for(lambda: len(slack.fake.responses) >= 5)
+    assert "accepted" in slack.fake.responses[-1]["text"]
+
+
+async def test_unreachable_channel_raises_for_the_scheduler_and_admins_hear_of_it(
+    slack: Slack, service
+) -> None:
+    from bot.publishing import ChannelUnavailable
+
+    slack.fake.refuse.add(CHANNEL)
+    card = await service.daily_post(PLACE)
+    with pytest.raises(ChannelUnavailable, match="not_in_channel"):
+        await slack.runtime.publisher.post_question(PLACE, card)
+    slack.fake.refuse.clear()
+    await slack.runtime.publisher.notify_admins(PLACE, "I could not post in <#C1>")
+    dm = slack.fake.of("chat.postMessage")[-1]
+    assert dm.params["channel"] == "DUADMIN" and "&lt;#C1&gt;" in dm.params["text"]
+
+
+async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
+    service: PracticeService, fake: FakeSlack
+) -> None:
+    runtime = SlackRuntime(service, settings_for(fake, slack_client_id="111.222", slack_client_secret="shh"))
+    await runtime.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            slack = Slack(runtime, fake, http)
+            for team in ("T1", "T2"):
+                async with http.get(slack.url + "/slack/install") as page:
+                    state = re.search(r"state=([\w-]+)", await page.text()).group(1)
+                    cookie = page.headers["Set-Cookie"].split(";")[0]  # Secure: the jar keeps it off http
+                redirect = f"{slack.url}/slack/oauth_redirect?code=code-{team}&state={state}"
+                async with http.get(redirect, headers={"Cookie": cookie}) as done:
+                    assert done.status == 200, await done.text()
+            assert [c.params["code"] for c in fake.of("oauth.v2.access")] == ["code-T1", "code-T2"]
+            reply = await slack.command("quiz rag", user="UA", team="T1")
+            button = next(e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"])
+            await slack.click("quiz_answer", button["value"], user="UA")
+            await slack.submit(await slack.opened_view(1), answer_values(GOOD), user="UA")
+            await fake.wait_for(lambda: fake.of("chat.postEphemeral"))
+            assert fake.of("chat.postEphemeral")[0].token == "xoxb-T1"
+            assert "ua" in (await slack.command("leaderboard all", user="UB", team="T1"))["text"]
+            other = (await slack.command("leaderboard all", user="UB", team="T2"))["text"]
+            assert "No points yet" in other and "ua" not in other
+            await runtime.publisher.post_question(
+                Place("slack", "T2", "C2"), await service.daily_post(Place("slack", "T2", "C2"))
+            )
+            assert fake.of("chat.postMessage")[-1].token == "xoxb-T2"
+    finally:
+        await runtime.close()
+
+
+def test_manifest_asks_for_exactly_what_the_app_uses() -> None:
+    import yaml
+
+    from adapters.slack.runtime import BOT_SCOPES
+
+    manifest = yaml.safe_load((Path(__file__).parents[1] / "adapters/slack/manifest.yml").read_text())
+    assert manifest["oauth_config"]["scopes"]["bot"] == BOT_SCOPES
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [Settings().slack_command]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
