@@ -15,6 +15,7 @@ FEATURES = (
     "bot.scheduling.cli",
     "bot.doctor",
     "adapters.console.cli",
+    "adapters.discord.cli",
 )
 
 

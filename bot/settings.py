@@ -25,6 +25,8 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     discord_test_guild: int | None = None
+    discord_shard_count: int | None = None  # None: Discord's recommendation
+    discord_shard_ids: list[int] | None = None  # this process's shards when several run
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -1,0 +1,1 @@
+"""The Discord adapter: discord.py application commands, persistent buttons and modals."""

@@ -1,0 +1,35 @@
+"""Discord connected: log in (runs setup_hook), then keep the gateway; discord.py reconnects by itself."""
+
+from __future__ import annotations
+
+import asyncio
+
+from adapters.discord.client import InterviewBot
+from adapters.discord.publisher import DiscordPublisher
+from bot.service import PracticeService
+from bot.settings import Settings
+
+
+class DiscordRuntime:
+    def __init__(self, service: PracticeService, settings: Settings) -> None:
+        if settings.discord_token is None:
+            raise RuntimeError("Discord needs DISCORD_TOKEN.")
+        self.settings = settings
+        self.client = InterviewBot(service, settings)
+        self.publisher = DiscordPublisher(self.client)
+        self._gateway: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        await self.client.login(self.settings.discord_token.get_secret_value())
+        self._gateway = asyncio.create_task(self.client.connect(reconnect=True))
+
+    async def wait_closed(self) -> None:
+        if self._gateway is not None:
+            await self._gateway
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def build_runtime(service: PracticeService, settings: Settings) -> DiscordRuntime:
+    return DiscordRuntime(service, settings)

@@ -1,0 +1,196 @@
+"""Buttons and modals. Buttons are DynamicItems: their custom id carries the post, the quiz attempt or
+the appeal, so a button posted yesterday still works after a restart."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+
+from adapters.discord import embeds
+from adapters.discord.people import actor
+from bot.errors import UserError
+from bot.service import PracticeService, check_answer_text
+
+log = logging.getLogger(__name__)
+ANSWER_LIMIT = 3000
+
+
+def service_of(interaction: discord.Interaction) -> PracticeService:
+    return interaction.client.service  # type: ignore[attr-defined]
+
+
+async def tell(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral reply, whether or not the interaction was already answered (deferred)."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class AnswerModal(discord.ui.Modal):
+    def __init__(self, kind: str, target: int, prompt: str, message: discord.Message | None) -> None:
+        super().__init__(title="Your answer", custom_id=f"answer:{kind}:{target}", timeout=3600)
+        self.kind, self.target, self.message = kind, target, message
+        label = prompt if len(prompt) <= 45 else prompt[:44].rstrip() + "…"
+        self.text = discord.ui.TextInput(
+            label=label or "Your answer",
+            style=discord.TextStyle.paragraph,
+            max_length=ANSWER_LIMIT,
+            placeholder="Answer in your own words",
+            custom_id="answer",
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        text = self.text.value or ""
+        try:
+            check_answer_text(text)
+        except UserError as error:
+            await interaction.response.send_message(str(error), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # grading and the database
+        service = service_of(interaction)
+        try:
+            if self.kind == "daily":
+                grade = await service.answer_post(actor(interaction), self.target, text)
+            else:
+                grade = await service.answer_quiz(actor(interaction), self.target, text)
+        except UserError as error:
+            await interaction.followup.send(str(error), ephemeral=True)
+            return
+        view = discord.ui.View(timeout=None)
+        if grade.answer_id is not None:
+            view.add_item(AppealButton(grade.answer_id))
+        await interaction.followup.send(embed=embeds.grade(grade), view=view, ephemeral=True)
+        if self.kind == "daily" and self.message is not None:
+            card = await service.post_card(self.target)
+            await self.message.edit(embed=embeds.question(card), view=daily_view(card.post_id, card.closed))
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item=None) -> None:
+        log.exception("answer modal failed", exc_info=error)
+        await tell(interaction, "Something went wrong saving that answer; please try again in a moment.")
+
+
+class DailyAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"daily:answer:(?P<post>[0-9]+)"):
+    def __init__(self, post_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Answer", style=discord.ButtonStyle.primary, custom_id=f"daily:answer:{post_id}"
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item, match: re.Match[str]
+    ) -> DailyAnswer:
+        return cls(int(match["post"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        message = interaction.message
+        prompt = message.embeds[0].description if message and message.embeds else ""
+        await interaction.response.send_modal(AnswerModal("daily", self.post_id, prompt or "", message))
+
+
+class QuizAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:answer:(?P<attempt>[0-9]+)"):
+    def __init__(self, attempt_id: int, prompt: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Answer", style=discord.ButtonStyle.primary, custom_id=f"quiz:answer:{attempt_id}"
+            )
+        )
+        self.attempt_id, self.prompt = attempt_id, prompt
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item, match: re.Match[str]) -> QuizAnswer:
+        return cls(int(match["attempt"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        message = interaction.message
+        prompt = message.embeds[0].description if message and message.embeds else self.prompt
+        await interaction.response.send_modal(AnswerModal("quiz", self.attempt_id, prompt or "", None))
+
+
+class AppealModal(discord.ui.Modal):
+    def __init__(self, answer_id: int) -> None:
+        super().__init__(title="Appeal a grade", custom_id=f"appeal:{answer_id}", timeout=3600)
+        self.answer_id = answer_id
+        self.reason = discord.ui.TextInput(
+            label="Why is the grade wrong?",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=1000,
+            custom_id="reason",
+        )
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            view = await service_of(interaction).appeal(
+                actor(interaction), self.answer_id, self.reason.value or ""
+            )
+            text = f"Appeal #{view.appeal_id} sent: an admin will look at your answer."
+        except UserError as error:
+            text = str(error)
+        await interaction.followup.send(text, ephemeral=True)
+
+
+class AppealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"appeal:open:(?P<answer>[0-9]+)"):
+    def __init__(self, answer_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Appeal this grade",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"appeal:open:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item, match: re.Match[str]
+    ) -> AppealButton:
+        return cls(int(match["answer"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(AppealModal(self.answer_id))
+
+
+class AppealDecision(
+    discord.ui.DynamicItem[discord.ui.Button], template=r"appeal:(?P<verb>accept|reject):(?P<appeal>[0-9]+)"
+):
+    def __init__(self, verb: str, appeal_id: int) -> None:
+        style = discord.ButtonStyle.success if verb == "accept" else discord.ButtonStyle.danger
+        super().__init__(
+            discord.ui.Button(label=verb.capitalize(), style=style, custom_id=f"appeal:{verb}:{appeal_id}")
+        )
+        self.verb, self.appeal_id = verb, appeal_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item, match: re.Match[str]
+    ) -> AppealDecision:
+        return cls(match["verb"], int(match["appeal"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            view = await service_of(interaction).decide_appeal(
+                actor(interaction), self.appeal_id, self.verb == "accept"
+            )
+            await interaction.followup.send(embeds.decision(view), ephemeral=True)
+        except UserError as error:
+            await interaction.followup.send(str(error), ephemeral=True)
+
+
+def daily_view(post_id: int, closed: bool = False) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if not closed:
+        view.add_item(DailyAnswer(post_id))
+    return view
+
+
+DYNAMIC_ITEMS = (DailyAnswer, QuizAnswer, AppealButton, AppealDecision)

@@ -1,0 +1,246 @@
+"""Discord end to end with real discord.py objects: real interaction payloads dispatched through the
+client's own state and command tree, its HTTP client talking to a stand-in REST API. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import discord
+import pytest
+from sqlalchemy import func, select
+
+from adapters.discord.cli import application_id_from_token, invite_url
+from adapters.discord.client import InterviewBot
+from adapters.discord.publisher import DiscordPublisher
+from bot.events import Place
+from bot.publishing import ChannelUnavailable
+from bot.service import PracticeService
+from bot.settings import Settings
+from bot.store.tables import Answer, Channel
+from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, Payloads, message
+
+PLACE = Place("discord", GUILD, CHANNEL)
+ADA, BOSS = "400000000000000001", "400000000000000002"
+GOOD = "Attention lets each token weigh every other token with queries keys and values"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    await fake.start()
+    original = discord.http.Route.BASE
+    discord.http.Route.BASE = fake.base
+    yield fake
+    discord.http.Route.BASE = original
+    await fake.stop()
+
+
+async def connect(service: PracticeService) -> InterviewBot:
+    settings = Settings(discord_token="x.y.z", discord_test_guild=int(GUILD))
+    client = InterviewBot(service, settings)
+    await client.login("x.y.z")  # runs setup_hook: dynamic items, command sync to the test server
+    return client
+
+
+@pytest.fixture
+async def bot(service: PracticeService, fake: FakeDiscord) -> AsyncIterator[InterviewBot]:
+    client = await connect(service)
+    yield client
+    await client.close()
+
+
+class Discord:
+    def __init__(self, client: InterviewBot, fake: FakeDiscord) -> None:
+        self.client, self.fake, self.payloads = client, fake, Payloads()
+
+    async def send(self, payload: dict, replies: int = 1) -> list:
+        """Dispatch as the gateway would, then wait for the bot's replies to this interaction."""
+        token = payload["token"]
+        self.client._connection.parse_interaction_create(payload)
+
+        def mine():
+            found = [c for c in self.fake.replies() if token in c.path]
+            return found if len(found) >= replies else None
+
+        return await self.fake.wait_for(mine)
+
+
+@pytest.fixture
+def chat(bot: InterviewBot, fake: FakeDiscord) -> Discord:
+    return Discord(bot, fake)
+
+
+def said(calls) -> str:
+    return " ".join(str(c.body) for c in calls)
+
+
+async def count_answers(service: PracticeService) -> int:
+    return await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Answer)))
+
+
+async def test_commands_sync_once_to_the_test_server(bot: InterviewBot, fake: FakeDiscord) -> None:
+    synced = fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")
+    assert len(synced) == 1
+    names = {c["name"] for c in synced[0].body}
+    assert names == {"quiz", "leaderboard", "streak", "stats", "topics", "help", "appeals", "daily"}
+    daily = next(c for c in synced[0].body if c["name"] == "daily")
+    assert int(daily["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
+    assert {o["name"] for o in daily["options"]} == {"setup", "pause", "resume", "skip", "status"}
+
+
+async def test_help_topics_and_friendly_errors(chat: Discord) -> None:
+    (reply,) = await chat.send(chat.payloads.command("help", ADA))
+    assert "/quiz" in reply.body["data"]["content"] and reply.body["data"]["flags"] == 64
+    (reply,) = await chat.send(chat.payloads.command("topics", ADA))
+    assert "transformers" in reply.body["data"]["content"]
+    calls = await chat.send(chat.payloads.command("quiz", ADA, topic="astrology"), replies=2)
+    assert calls[0].body["type"] == 5  # deferred first: the database may be slow
+    assert "Unknown topic" in calls[1].body["content"]
+
+
+async def test_quiz_button_modal_grade_then_board_streak_and_stats(
+    chat: Discord, service: PracticeService
+) -> None:
+    calls = await chat.send(chat.payloads.command("quiz", ADA, topic="transformers"), replies=2)
+    followup = calls[1].body
+    assert followup["flags"] == 64 and followup["embeds"][0]["title"] == "Your quiz question"
+    button = followup["components"][0]["components"][0]
+    assert button["custom_id"].startswith("quiz:answer:")
+    on = message(CHANNEL, 1, embeds=followup["embeds"], components=followup["components"], flags=64)
+    (opened,) = await chat.send(chat.payloads.click(button["custom_id"], ADA, on))
+    assert opened.body["type"] == 9  # a modal
+    modal_id = opened.body["data"]["custom_id"]
+    assert modal_id == "answer:quiz:" + button["custom_id"].rsplit(":", 1)[1]
+    calls = await chat.send(chat.payloads.modal(modal_id, ADA, {"answer": GOOD}), replies=2)
+    grade = calls[1].body
+    assert grade["flags"] == 64 and grade["embeds"][0]["title"].startswith("Score ")
+    assert "Reference answer" in str(grade["embeds"][0]["fields"])
+    assert grade["components"][0]["components"][0]["custom_id"].startswith("appeal:open:")
+    assert await count_answers(service) == 1
+    board = (await chat.send(chat.payloads.command("leaderboard", ADA, period="all"), replies=2))[1].body
+    assert "1. user01" in board["embeds"][0]["description"]
+    streak = (await chat.send(chat.payloads.command("streak", ADA), replies=2))[1].body
+    assert "practice streak 1 day" in streak["content"]
+    stats = (await chat.send(chat.payloads.command("stats", ADA), replies=2))[1].body
+    assert stats["_files"] == ["stats.png"] and stats["embeds"][0]["image"]["url"] == "attachment://stats.png"
+
+
+async def test_daily_post_button_after_restart_modal_double_submit_and_close(
+    service: PracticeService, fake: FakeDiscord
+) -> None:
+    first = await connect(service)
+    card = await service.daily_post(PLACE)
+    ref = await DiscordPublisher(first).post_question(PLACE, card)
+    (posted,) = fake.of("POST", f"/channels/{CHANNEL}/messages")
+    custom_id = posted.body["components"][0]["components"][0]["custom_id"]
+    assert custom_id == f"daily:answer:{card.post_id}"
+    await first.close()  # the bot restarts: the button must still work
+    client = await connect(service)
+    try:
+        chat = Discord(client, fake)
+        on = message(
+            CHANNEL, ref.split(":")[1], embeds=posted.body["embeds"], components=posted.body["components"]
+        )
+        (opened,) = await chat.send(chat.payloads.click(custom_id, ADA, on))
+        assert opened.body["type"] == 9 and opened.body["data"]["custom_id"] == f"answer:daily:{card.post_id}"
+        calls = await chat.send(
+            chat.payloads.modal(f"answer:daily:{card.post_id}", ADA, {"answer": GOOD}), replies=2
+        )
+        assert calls[1].body["embeds"][0]["title"].startswith("Score ")
+        assert "Reference answer" not in str(calls[1].body["embeds"][0])  # revealed at close
+        edit = await fake.wait_for(lambda: fake.of("PATCH", f"/channels/{CHANNEL}/messages/"))
+        assert "1 answer so far" in edit[0].body["embeds"][0]["footer"]["text"]
+        again = await chat.send(chat.payloads.click(custom_id, ADA, on))
+        second = await chat.send(
+            chat.payloads.modal(f"answer:daily:{card.post_id}", ADA, {"answer": GOOD + "!"}), replies=2
+        )
+        assert again[0].body["type"] == 9 and "already answered" in second[1].body["content"]
+        assert await count_answers(service) == 1
+        summary = await service.close_post(card.post_id)
+        await DiscordPublisher(client).post_summary(PLACE, ref, summary)
+        reply = fake.of("POST", f"/channels/{CHANNEL}/messages")[-1].body
+        assert str(reply["message_reference"]["message_id"]) == ref.split(":")[1]
+        assert reply["embeds"][0]["title"] == "Closed · 1 answer" and "Top scores" in str(reply["embeds"][0])
+    finally:
+        await client.close()
+
+
+async def test_daily_setup_is_for_manage_server_only(chat: Discord, service: PracticeService) -> None:
+    refused = await chat.send(chat.payloads.command("daily", ADA, sub="setup", post_time="07:00"), replies=2)
+    assert "Only workspace admins" in refused[1].body["content"]
+    assert await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Channel))) == 0
+    calls = await chat.send(
+        chat.payloads.command(
+            "daily", BOSS, admin=True, sub="setup", post_time="07:00", timezone="Asia/Tokyo"
+        ),
+        replies=2,
+    )
+    assert calls[1].body["content"] == "Saved." and "07:00" in calls[1].body["embeds"][0]["description"]
+    for sub, expected in (("pause", "paused"), ("resume", ": on"), ("status", "Next post")):
+        reply = (await chat.send(chat.payloads.command("daily", BOSS, admin=True, sub=sub), replies=2))[
+            1
+        ].body
+        assert expected in str(reply["embeds"][0])
+    bad = await chat.send(
+        chat.payloads.command("daily", BOSS, admin=True, sub="setup", timezone="Mars/Base"), replies=2
+    )
+    assert "Unknown timezone" in bad[1].body["content"]
+
+
+async def test_mention_injection_pings_nobody(chat: Discord, service: PracticeService) -> None:
+    calls = await chat.send(chat.payloads.command("quiz", ADA, topic="rag"), replies=2)
+    button = calls[1].body["components"][0]["components"][0]["custom_id"]
+    shown = message(CHANNEL, 4, embeds=calls[1].body["embeds"], components=calls[1].body["components"])
+    await chat.send(chat.payloads.click(button, ADA, shown))
+    quiz_id = button.rsplit(":", 1)[1]
+    injected = f"@everyone <@&{GUILD}> <@{BOSS}> retrieval adds documents to the prompt"
+    grade = await chat.send(
+        chat.payloads.modal(f"answer:quiz:{quiz_id}", ADA, {"answer": injected}), replies=2
+    )
+    appeal_id = grade[1].body["components"][0]["components"][0]["custom_id"]
+    await chat.send(
+        chat.payloads.click(appeal_id, ADA, message(CHANNEL, 5, components=grade[1].body["components"]))
+    )
+    answer_id = appeal_id.rsplit(":", 1)[1]
+    await chat.send(
+        chat.payloads.modal(f"appeal:{answer_id}", ADA, {"reason": "@here look <@&1>"}), replies=2
+    )
+    listing = await chat.send(chat.payloads.command("appeals", BOSS, admin=True), replies=2)
+    shown = listing[1].body
+    assert "@everyone" in str(shown["embeds"]) and "@here look" in str(shown["embeds"])
+    assert shown["allowed_mentions"] == {"parse": []}  # shown, but pings nobody
+    assert all(c.body.get("allowed_mentions", {"parse": []}) == {"parse": []} for c in chat.fake.replies())
+    decision = shown["components"][0]["components"][0]["custom_id"]
+    assert decision.startswith("appeal:accept:")
+    card = message(CHANNEL, 6, embeds=shown["embeds"], components=shown["components"])
+    refused = await chat.send(chat.payloads.click(decision, ADA, card), replies=2)
+    assert "Only workspace admins" in refused[1].body["content"]
+    accepted = await chat.send(
+        chat.payloads.click(decision, BOSS, card, admin=True), replies=2
+    )
+    assert "accepted" in accepted[1].body["content"]
+
+
+async def test_missing_permission_channel_is_reported_not_crashed(
+    bot: InterviewBot, fake: FakeDiscord, service
+) -> None:
+    fake.refuse.add(CHANNEL)
+    card = await service.daily_post(PLACE)
+    publisher = DiscordPublisher(bot)
+    with pytest.raises(ChannelUnavailable, match="403"):
+        await publisher.post_question(PLACE, card)
+    await publisher.notify_admins(PLACE, "I could not post in #practice: 403 Missing Permissions")
+    dm = fake.of("POST", "/users/@me/channels")
+    assert str(dm[0].body["recipient_id"]) == OWNER
+    sent = fake.of("POST", "/channels/500000000000000001/messages")[0].body
+    assert "could not post" in sent["content"] and sent["allowed_mentions"] == {"parse": []}
+
+
+def test_invite_url_asks_for_the_minimum() -> None:
+    token = "OTAwMDAwMDAwMDAwMDAwMDAx.abc.def"  # base64 of the application id
+    assert application_id_from_token(token) == int(APP_ID)
+    url = invite_url(int(APP_ID))
+    assert f"client_id={APP_ID}" in url and "scope=bot+applications.commands" in url
+    permissions = discord.Permissions(int(url.rsplit("permissions=", 1)[1]))
+    assert permissions.send_messages and permissions.embed_links and permissions.attach_files
+    assert not permissions.administrator and not permissions.manage_guild and not permissions.mention_everyone
