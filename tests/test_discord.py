@@ -36,7 +36,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 async def connect(service: PracticeService) -> InterviewBot:
-    settings = Settings(discord_token="x.y.z", discord_test_guild=int(GUILD))
+    settings = Settings(discord_token="x.y.z", discord_test_guild=int(GUILD), card_refresh_seconds=0.05)
     client = InterviewBot(service, settings)
     await client.login("x.y.z")  # runs setup_hook: dynamic items, command sync to the test server
     return client
@@ -215,9 +215,7 @@ async def test_mention_injection_pings_nobody(chat: Discord, service: PracticeSe
     card = message(CHANNEL, 6, embeds=shown["embeds"], components=shown["components"])
     refused = await chat.send(chat.payloads.click(decision, ADA, card), replies=2)
     assert "Only workspace admins" in refused[1].body["content"]
-    accepted = await chat.send(
-        chat.payloads.click(decision, BOSS, card, admin=True), replies=2
-    )
+    accepted = await chat.send(chat.payloads.click(decision, BOSS, card, admin=True), replies=2)
     assert "accepted" in accepted[1].body["content"]
 
 

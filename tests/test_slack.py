@@ -3,6 +3,7 @@ stand-in Web API. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -108,6 +109,7 @@ def settings_for(fake: FakeSlack, **extra) -> Settings:
         "slack_app_token": None,
         "slack_client_id": None,
         "slack_client_secret": None,
+        "card_refresh_seconds": 0.05,
     }
     return Settings(**(base | extra))
 
@@ -357,3 +359,23 @@ def test_manifest_asks_for_exactly_what_the_app_uses() -> None:
     assert manifest["oauth_config"]["scopes"]["bot"] == BOT_SCOPES
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == [Settings().slack_command]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+async def test_a_burst_of_answers_makes_few_card_edits(service: PracticeService, fake: FakeSlack) -> None:
+    """Rate limits: the public card's "N answered" is refreshed once per interval, not once per answer."""
+    runtime = SlackRuntime(service, settings_for(fake, slack_bot_token="xoxb-T1", card_refresh_seconds=2))
+    await runtime.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            slack = Slack(runtime, fake, http)
+            card = await service.daily_post(PLACE)
+            ts = (await runtime.publisher.post_question(PLACE, card)).split(":")[1]
+            meta = json.dumps({"post_id": card.post_id, "channel": CHANNEL, "ts": ts})
+            view = {"type": "modal", "callback_id": "daily_submit", "private_metadata": meta}
+            users = [f"U{i}" for i in range(6)]
+            await asyncio.gather(*(slack.submit(view, answer_values(GOOD), user=u) for u in users))
+            await fake.wait_for(lambda: len(fake.of("chat.postEphemeral")) == 6)
+            updates = await fake.wait_for(lambda: fake.of("chat.update"))
+            assert len(updates) < 6 and "6 answers so far" in blocks_of(updates[-1])
+    finally:
+        await runtime.close()

@@ -9,6 +9,7 @@ import discord
 
 from adapters.discord.commands import COMMANDS, Tree
 from adapters.discord.views import DYNAMIC_ITEMS
+from bot.debounce import Debouncer
 from bot.service import PracticeService
 from bot.settings import Settings
 
@@ -26,6 +27,7 @@ class InterviewBot(discord.AutoShardedClient):
         self.service = service
         self.settings = settings
         self.sync_commands = sync_commands
+        self.card_refresh = Debouncer(settings.card_refresh_seconds)
         self.tree = Tree(self)
         for command in COMMANDS:
             self.tree.add_command(command)
@@ -42,3 +44,7 @@ class InterviewBot(discord.AutoShardedClient):
         else:
             synced = await self.tree.sync()  # global: can take up to an hour to appear
             log.info("Discord: %d commands synced globally", len(synced))
+
+    async def close(self) -> None:
+        await self.card_refresh.drain()  # the last "N answered" edit still goes out
+        await super().close()

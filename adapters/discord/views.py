@@ -65,8 +65,13 @@ class AnswerModal(discord.ui.Modal):
             view.add_item(AppealButton(grade.answer_id))
         await interaction.followup.send(embed=embeds.grade(grade), view=view, ephemeral=True)
         if self.kind == "daily" and self.message is not None:
-            card = await service.post_card(self.target)
-            await self.message.edit(embed=embeds.question(card), view=daily_view(card.post_id, card.closed))
+            message, post_id = self.message, self.target
+
+            async def refresh() -> None:
+                card = await service.post_card(post_id)
+                await message.edit(embed=embeds.question(card), view=daily_view(card.post_id, card.closed))
+
+            interaction.client.card_refresh.schedule(message.id, refresh)  # type: ignore[attr-defined]
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item=None) -> None:
         log.exception("answer modal failed", exc_info=error)

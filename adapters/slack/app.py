@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
+from bot.debounce import Debouncer
 from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService, check_answer_text
@@ -34,6 +35,7 @@ class Listeners:
         self.service = service
         self.settings = settings
         self.command = settings.slack_command
+        self.card_refresh = Debouncer(settings.card_refresh_seconds)
 
     # -- who and where ----------------------------------------------------------------------------
 
@@ -197,13 +199,17 @@ class Listeners:
             return
         await self._private(client, actor, text=f"Score {grade.score}/100", blocks=blocks.grade(grade))
         if view["callback_id"] == "daily_submit" and meta.get("ts"):
-            card = await self.service.post_card(meta["post_id"])
-            await client.chat_update(
-                channel=meta["channel"],
-                ts=meta["ts"],
-                text=blocks.question_text(card),
-                blocks=blocks.question(card),
-            )
+
+            async def refresh() -> None:
+                card = await self.service.post_card(meta["post_id"])
+                await client.chat_update(
+                    channel=meta["channel"],
+                    ts=meta["ts"],
+                    text=blocks.question_text(card),
+                    blocks=blocks.question(card),
+                )
+
+            self.card_refresh.schedule((meta["channel"], meta["ts"]), refresh)
 
     async def on_appeal_submit(self, ack, body: dict, view: dict, client: AsyncWebClient) -> None:
         await ack()

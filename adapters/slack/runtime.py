@@ -84,7 +84,7 @@ class SlackRuntime:
                 "Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth."
             )
         self.app = AsyncApp(**options)
-        register(self.app, service, settings)
+        self.listeners = register(self.app, service, settings)
         self.publisher = SlackPublisher(self.client_for, list(settings.slack_admins))
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
@@ -119,6 +119,7 @@ class SlackRuntime:
         await self._closed.wait()
 
     async def close(self) -> None:
+        await self.listeners.card_refresh.drain()  # the last "N answered" edit still goes out
         if self._socket is not None:
             await self._socket.close_async()
         if self._runner is not None:
