@@ -5,12 +5,13 @@ Ties go to whoever reached the total first (`reached`, the time of their last co
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import directory
 from bot.periods import PERIODS, bucket
 from bot.store.tables import Answer, BoardTotal, Member
 from bot.views import BoardRow
@@ -47,18 +48,21 @@ async def _add(session: AsyncSession, answer: Answer, tz: str, points: int, answ
         }
         for scope, period, starts in _buckets(answer, tz)
     ]
-    stmt = directory.insert_for(session, BoardTotal).values(rows)
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["workspace_id", "channel_id", "period", "starts", "member_id"],
-            set_={
-                "points": BoardTotal.points + stmt.excluded.points,
-                "answers": BoardTotal.answers + stmt.excluded.answers,
-                "reached": func.max(BoardTotal.reached, stmt.excluded.reached)
-                if session.bind.dialect.name == "sqlite"
-                else func.greatest(BoardTotal.reached, stmt.excluded.reached),
-            },
-        )
+    await session.execute(_upsert(session.bind.dialect.name), rows)
+
+
+@functools.cache
+def _upsert(dialect: str):
+    """One statement for every dialect, built once: SQLAlchemy then reuses its compiled form."""
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(BoardTotal)
+    latest = func.greatest if dialect == "postgresql" else func.max
+    return stmt.on_conflict_do_update(
+        index_elements=["workspace_id", "channel_id", "period", "starts", "member_id"],
+        set_={
+            "points": BoardTotal.points + stmt.excluded.points,
+            "answers": BoardTotal.answers + stmt.excluded.answers,
+            "reached": latest(BoardTotal.reached, stmt.excluded.reached),
+        },
     )
 
 

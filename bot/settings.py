@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     catch_up_grace_hours: float = 6.0
     post_concurrency: int = 20
     pause_after_failures: int = 3
+    grading_concurrency: int = 8  # answers graded and stored at once per process
     card_refresh_seconds: float = 2.0  # a daily card's "N answered" is edited at most this often
 
     discord_token: SecretStr | None = None

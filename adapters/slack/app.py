@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import shlex
@@ -36,6 +37,9 @@ class Listeners:
         self.settings = settings
         self.command = settings.slack_command
         self.card_refresh = Debouncer(settings.card_refresh_seconds)
+        # A few answers graded at a time: a 09:00 burst queues here, and new requests still get
+        # their acknowledgement promptly instead of waiting behind hundreds of busy coroutines.
+        self.grading = asyncio.Semaphore(settings.grading_concurrency)
 
     # -- who and where ----------------------------------------------------------------------------
 
@@ -189,10 +193,11 @@ class Listeners:
         meta = json.loads(view["private_metadata"] or "{}")
         actor = await self.actor(body, client, channel=meta.get("channel"))
         try:
-            if view["callback_id"] == "daily_submit":
-                grade = await self.service.answer_post(actor, meta["post_id"], text)
-            else:
-                grade = await self.service.answer_quiz(actor, meta["attempt_id"], text)
+            async with self.grading:
+                if view["callback_id"] == "daily_submit":
+                    grade = await self.service.answer_post(actor, meta["post_id"], text)
+                else:
+                    grade = await self.service.answer_quiz(actor, meta["attempt_id"], text)
         except UserError as error:
             if not context.get("is_retry"):  # a retried delivery was already answered the first time
                 await self._private(client, actor, text=blocks.escape(str(error)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -32,10 +33,13 @@ log = logging.getLogger(__name__)
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "im:write", "files:write"]
 
 
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """slack-sdk's own retry handlers: HTTP 429 waits Retry-After, dropped connections retry."""
+def web_client(
+    settings: Settings, session: aiohttp.ClientSession, token: str | None = None
+) -> AsyncWebClient:
+    """One shared connection pool (a new session per call costs more than the call); slack-sdk's own
+    retry handlers: HTTP 429 waits Retry-After, dropped connections retry."""
     kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
-    client = AsyncWebClient(token=token, **kwargs)
+    client = AsyncWebClient(token=token, session=session, **kwargs)
     client.retry_handlers.extend(
         [AsyncRateLimitErrorRetryHandler(max_retry_count=3), AsyncConnectionErrorRetryHandler()]
     )
@@ -45,6 +49,7 @@ def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
 class SlackRuntime:
     def __init__(self, service: PracticeService, settings: Settings) -> None:
         self.settings = settings
+        self.http = aiohttp.ClientSession()
         secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
         socket_mode = settings.slack_app_token is not None
         if not socket_mode and not secret:
@@ -57,7 +62,7 @@ class SlackRuntime:
             raise RuntimeError("Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET.")
         options: dict = {
             "signing_secret": secret,
-            "client": web_client(settings, None if oauth else single),
+            "client": web_client(settings, self.http, None if oauth else single),
             # Socket Mode requests come over Slack's authenticated websocket, not signed HTTP.
             "request_verification_enabled": not socket_mode,
         }
@@ -98,7 +103,7 @@ class SlackRuntime:
         bot = await self.installations.async_find_bot(enterprise_id=None, team_id=team_id)
         if bot is None:
             raise LookupError(f"the bot is not installed in Slack workspace {team_id}")
-        return web_client(self.settings, bot.bot_token)
+        return web_client(self.settings, self.http, bot.bot_token)
 
     async def start(self) -> None:
         if self.settings.slack_app_token is not None:
@@ -124,6 +129,7 @@ class SlackRuntime:
             await self._socket.close_async()
         if self._runner is not None:
             await self._runner.cleanup()
+        await self.http.close()
         self._closed.set()
 
 
