@@ -204,17 +204,25 @@ class Payloads:
             "permissions": str(permissions.value),
         }
 
-    def _base(self, kind: int, data: dict, user: str, admin: bool, **extra) -> dict:
+    def _base(self, kind: int, data: dict, user: str, admin: bool, guild: str = GUILD, **extra) -> dict:
         n = next(self._ids)
         return {
             "id": str(100_000 + n),
             "application_id": APP_ID,
             "type": kind,
             "data": data,
-            "guild_id": GUILD,
+            "guild_id": guild,
             "channel_id": CHANNEL,
-            "channel": {"id": CHANNEL, "type": 0, "guild_id": GUILD, "name": "practice", "position": 0,
-                        "permission_overwrites": [], "nsfw": False, "parent_id": None},
+            "channel": {
+                "id": CHANNEL,
+                "type": 0,
+                "guild_id": GUILD,
+                "name": "practice",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            },
             "member": self._member(user, admin),
             "token": f"token-{n}",
             "version": 1,
@@ -228,11 +236,13 @@ class Payloads:
             **extra,
         }
 
-    def command(self, name: str, user: str, admin: bool = False, sub: str | None = None, **options) -> dict:
+    def command(
+        self, name: str, user: str, admin: bool = False, sub: str | None = None, guild: str = GUILD, **options
+    ) -> dict:
         opts = [{"name": k, "type": 3, "value": v} for k, v in options.items()]
         if sub:
             opts = [{"name": sub, "type": 1, "options": opts}]
-        return self._base(2, {"id": "1", "name": name, "type": 1, "options": opts}, user, admin)
+        return self._base(2, {"id": "1", "name": name, "type": 1, "options": opts}, user, admin, guild)
 
     def click(self, custom_id: str, user: str, on: dict, admin: bool = False) -> dict:
         return self._base(3, {"custom_id": custom_id, "component_type": 2}, user, admin, message=on)

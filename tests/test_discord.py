@@ -3,6 +3,7 @@ client's own state and command tree, its HTTP client talking to a stand-in REST 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import discord
@@ -242,3 +243,30 @@ def test_invite_url_asks_for_the_minimum() -> None:
     permissions = discord.Permissions(int(url.rsplit("permissions=", 1)[1]))
     assert permissions.send_messages and permissions.embed_links and permissions.attach_files
     assert not permissions.administrator and not permissions.manage_guild and not permissions.mention_everyone
+
+
+async def test_two_servers_never_see_each_others_data(chat: Discord, service: PracticeService) -> None:
+    other = "800000000000000002"
+    calls = await chat.send(chat.payloads.command("quiz", ADA, topic="rag"), replies=2)
+    button = calls[1].body["components"][0]["components"][0]["custom_id"]
+    shown = message(CHANNEL, 7, embeds=calls[1].body["embeds"], components=calls[1].body["components"])
+    await chat.send(chat.payloads.click(button, ADA, shown))
+    await chat.send(
+        chat.payloads.modal(f"answer:quiz:{button.rsplit(':', 1)[1]}", ADA, {"answer": GOOD}), replies=2
+    )
+    here = (await chat.send(chat.payloads.command("leaderboard", BOSS, period="all"), replies=2))[1].body
+    there = (
+        await chat.send(chat.payloads.command("leaderboard", BOSS, period="all", guild=other), replies=2)
+    )[1].body
+    assert "user01" in here["embeds"][0]["description"]
+    assert "No points yet" in there["embeds"][0]["description"]
+
+
+async def test_a_reconnect_reruns_nothing(bot: InterviewBot, fake: FakeDiscord) -> None:
+    """discord.py fires ready/resumed again after each reconnect: no re-sync, no post, no call at all."""
+    before = len(fake.calls)
+    for event in ("ready", "resumed", "ready"):
+        bot.dispatch(event)
+    await asyncio.sleep(0)
+    assert len(fake.calls) == before
+    assert len(fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")) == 1
