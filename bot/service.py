@@ -220,34 +220,34 @@ class PracticeService:
         )
 
     async def answer_post(self, actor: Actor, post_id: int, text: str) -> GradeCard:
-        """Grade and store a daily answer; a second submission by the same member is refused, not counted."""
+        """Grade and store a daily answer; a second submission by the same member is refused, not counted.
+
+        One transaction and few round trips: at 09:00 hundreds of these arrive together.
+        """
         cleaned = check_answer_text(text)
         now = self.clock()
 
-        async def load(session: AsyncSession) -> tuple[DailyPost, Channel, tuple[str, ...]]:
+        async def work(session: AsyncSession) -> GradeCard:
             post = await session.get(DailyPost, post_id)
             channel = await session.get(Channel, post.channel_id) if post else None
             ws = await session.get(Workspace, channel.workspace_id) if channel else None
-            if (
-                post is None
-                or ws is None
-                or (ws.platform, ws.external_id)
-                != (
-                    actor.place.platform,
-                    actor.place.workspace,
-                )
+            if post is None or ws is None or (ws.platform, ws.external_id) != (
+                actor.place.platform,
+                actor.place.workspace,
             ):
                 raise UserError("That daily question does not exist here.")
             if _is_closed(post, now):
                 raise UserError("That daily question has closed. Try /quiz to keep practising.")
-            return post, channel, await appeals.aliases(session, ws.id, post.question_id)
-
-        post, channel, extra = await self.transaction(load)
-        question = self._question(post.question_id)
-        grade = self._grade(question, cleaned, extra)
-
-        async def store(session: AsyncSession) -> GradeCard:
-            ws, member = await self._context(session, actor)
+            question = self._question(post.question_id)
+            grade = self._grade(question, cleaned, await appeals.aliases(session, ws.id, question.id))
+            member = await directory.member(session, ws, actor, now)
+            previous = await session.scalar(
+                select(func.max(DailyPost.local_date)).where(
+                    DailyPost.channel_id == channel.id, DailyPost.local_date < post.local_date
+                )
+            )
+            row = await _streak_row(session, ChannelStreak, member_id=member.id, channel_id=channel.id)
+            streak = extend_channel(_streak(row), post.local_date, previous)
             answer = Answer(
                 workspace_id=ws.id,
                 member_id=member.id,
@@ -258,22 +258,13 @@ class PracticeService:
                 counted=True,
                 count_key=f"post:{post.id}:{member.id}",
                 created_at=now,
-                points=0,
+                points=grade.score + (streak_bonus(streak.current) if grade.verdict != "incorrect" else 0),
                 **_grade_columns(grade),
             )
-            if not await _insert(session, answer):
+            answer.id = await _insert_counted(session, answer)
+            if answer.id is None:  # the unique key says this member already answered this post
                 raise UserError("You already answered this daily question; only your first answer counts.")
-            previous = await session.scalar(
-                select(func.max(DailyPost.local_date)).where(
-                    DailyPost.channel_id == channel.id, DailyPost.local_date < post.local_date
-                )
-            )
-            row = await _streak_row(session, ChannelStreak, member_id=member.id, channel_id=channel.id)
-            streak = extend_channel(_streak(row), post.local_date, previous)
             _save_streak(row, streak)
-            answer.points = grade.score + (
-                streak_bonus(streak.current) if grade.verdict != "incorrect" else 0
-            )
             await boards.credit(session, answer, ws.timezone)
             practice = await _streak_row(session, PracticeStreak, create=False, member_id=member.id)
             today = local_day(now, self._member_tz(ws, member))
@@ -287,7 +278,7 @@ class PracticeService:
                 channel=streak.current,
             )
 
-        return await self.transaction(store)
+        return await self.transaction(work)
 
     async def close_post(self, post_id: int) -> PostSummary:
         """Close a post: settle channel streaks (no answer, no streak) and summarise. Safe to repeat."""
@@ -627,6 +618,15 @@ def _stats_view(name: str, tz: str, rows: list[tuple[datetime, int, str]], pictu
         topics=topics,
         weakest=weakest,
         picture_png=png,
+    )
+
+
+async def _insert_counted(session: AsyncSession, answer: Answer) -> int | None:
+    """INSERT ... ON CONFLICT (count_key) DO NOTHING: the new id, or None when it would count twice."""
+    columns = {c.key: getattr(answer, c.key) for c in Answer.__table__.columns if c.key != "id"}
+    stmt = directory.insert_for(session, Answer).values(columns)
+    return await session.scalar(
+        stmt.on_conflict_do_nothing(index_elements=["count_key"]).returning(Answer.id)
     )
 
 
