@@ -177,7 +177,12 @@ async def test_daily_setup_is_for_manage_server_only(chat: Discord, service: Pra
         replies=2,
     )
     assert calls[1].body["content"] == "Saved." and "07:00" in calls[1].body["embeds"][0]["description"]
-    for sub, expected in (("pause", "paused"), ("resume", ": on"), ("status", "Next post")):
+    for sub, expected in (
+        ("pause", "paused"),
+        ("resume", ": on"),
+        ("status", "Next post"),
+        ("skip", "07:00"),
+    ):
         reply = (await chat.send(chat.payloads.command("daily", BOSS, admin=True, sub=sub), replies=2))[
             1
         ].body
@@ -270,3 +275,17 @@ async def test_a_reconnect_reruns_nothing(bot: InterviewBot, fake: FakeDiscord) 
     await asyncio.sleep(0)
     assert len(fake.calls) == before
     assert len(fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")) == 1
+
+
+async def test_topic_and_timezone_autocomplete(chat: Discord) -> None:
+    typed = chat.payloads.command("quiz", ADA, topic="transf")
+    typed["type"] = 4  # APPLICATION_COMMAND_AUTOCOMPLETE
+    typed["data"]["options"][0]["focused"] = True
+    (reply,) = await chat.send(typed)
+    assert reply.body["type"] == 8
+    assert [c["value"] for c in reply.body["data"]["choices"]] == ["transformers"]
+    zone = chat.payloads.command("daily", BOSS, admin=True, sub="setup", timezone="berl")
+    zone["type"] = 4
+    zone["data"]["options"][0]["options"][0]["focused"] = True
+    (reply,) = await chat.send(zone)
+    assert [c["value"] for c in reply.body["data"]["choices"]] == ["Europe/Berlin"]

@@ -268,6 +268,8 @@ async def test_admin_only_actions_are_refused_for_members(slack: Slack, service:
     assert "paused" in (await slack.command("pause", user="UADMIN"))["text"]
     assert ": on" in (await slack.command("resume", user="UADMIN"))["text"]
     assert "Next post" in (await slack.command("status", user="UADMIN"))["text"]
+    skipped = (await slack.command("skip", user="UADMIN"))["text"]
+    assert "Next post" in skipped and channel.post_time in skipped
 
 
 async def test_user_text_is_escaped_where_it_is_echoed(slack: Slack, service: PracticeService) -> None:
