@@ -191,7 +191,7 @@ class PracticeService:
         return await self.transaction(work)
 
     async def post_card(self, post_id: int) -> QuestionCard:
-        """A daily post as it stands (for the scheduler's send and adapters' "N answered" updates)."""
+        """A daily post as it stands: its prompt for the Answer modal, its count for "N answered"."""
         now = self.clock()
 
         async def work(session: AsyncSession) -> QuestionCard:
