@@ -2,18 +2,24 @@
 
 Prints a readable summary, then one JSON object on its last line:
 {"n", "spearman", "pearson", "mae", "by_kind": {kind: mean score}, "verdicts": {kind: {verdict: n}},
- "held_out": {...}, "refit": {"A->B": {...}, "B->A": {...}, "weights_A": [...]}}
+ "verdicts_by_kind": {...}, "held_out": {...}, "refit": {"A->B": {...}, "B->A": {...}, "weights_A": [...]},
+ "semantic": null or {...}}
 
 The questions are split deterministically (order of first appearance: even = half A, odd = half B).
 The shipped weights were fitted on half A, so "held_out" (half B) is the honest figure; "refit"
 refits the same features on each half and measures the other, to show the fit is not a fluke.
 
-Usage: python benchmarks/grading_agreement.py [DEV_SET.jsonl]
+"verdicts_by_kind" holds every verdict count (zeros included); with --semantic, "semantic" holds the
+similarity weight fitted on each half and the other half's figures.
+
+Usage: python benchmarks/grading_agreement.py [DEV_SET.jsonl] [--semantic] [--judge URL [--model M]]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -80,14 +86,40 @@ def summary(rows: list[dict], scores: list[int]) -> dict:
         "mae": round(sum(abs(s / 20 - g) for s, g in zip(scores, grades, strict=True)) / len(rows), 3),
         "by_kind": {k: round(sum(v) / len(v), 1) for k, v in sorted(by_kind.items())},
         "verdicts": {k: dict(sorted(v.items())) for k, v in sorted(verdicts.items())},
+        "verdicts_by_kind": {
+            k: {name: v.get(name, 0) for name in ("correct", "partial", "incorrect")}
+            for k, v in sorted(verdicts.items())
+        },
     }
 
 
-def rescore(sigs: list[Signals | None], scores: list[int], weights: list[float]) -> list[int]:
-    return [combine(s, weights) if s else score for s, score in zip(sigs, scores, strict=True)]
+def rescore(
+    sigs: list[Signals | None],
+    scores: list[int],
+    weights: list[float] | tuple[float, ...],
+    semantic: tuple[float, float] | None = None,
+) -> list[int]:
+    return [
+        combine(s, weights, semantic=semantic) if s else score for s, score in zip(sigs, scores, strict=True)
+    ]
 
 
-def main(path: Path) -> dict:
+def fit_semantic(sigs: list[Signals | None], rows: list[dict]) -> tuple[float, float]:
+    """Grid search of the similarity's weight (center: the training half's mean similarity)."""
+    sims = [s.semantic for s in sigs if s and s.semantic is not None]
+    center = round(sum(sims) / len(sims), 3)
+    grades = [float(r["grade"]) for r in rows]
+    best = max(
+        (
+            spearman([float(x) for x in rescore(sigs, [0] * len(sigs), WEIGHTS, (w / 4, center))], grades),
+            w / 4,
+        )
+        for w in range(0, 25)
+    )
+    return best[1], center
+
+
+def main(path: Path, judge_url: str | None = None, model: str | None = None) -> dict:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = list(dict.fromkeys(r["question"] for r in rows))
     reference = {r["question"]: r["reference_answer"] for r in rows}
@@ -106,6 +138,8 @@ def main(path: Path) -> dict:
     def subset(flag: bool, values: list) -> list:
         return [v for v, a in zip(values, in_a, strict=True) if a == flag]
 
+    if judge_url:
+        return judged(rows, questions, reference, half_a, judge_url, model)
     refit: dict = {}
     for name, train in (("A->B", True), ("B->A", False)):
         fit_rows = [
@@ -118,6 +152,17 @@ def main(path: Path) -> dict:
     result = summary(rows, scores)
     result["held_out"] = summary(subset(False, rows), subset(False, scores))
     result["refit"] = refit
+    result["semantic"] = None
+    if any(s and s.semantic is not None for s in sigs):
+        fits = {}
+        for name, train in (("A->B", True), ("B->A", False)):
+            train_sigs = subset(train, sigs)
+            weight, center = fit_semantic(train_sigs, subset(train, rows))
+            test_scores = rescore(
+                subset(not train, sigs), subset(not train, scores), WEIGHTS, (weight, center)
+            )
+            fits[name] = {"weight": weight, "center": center, **summary(subset(not train, rows), test_scores)}
+        result["semantic"] = fits
     print(f"grader on {path.name}: {result['n']} answers, features {', '.join(FEATURES)}")
     print(f"shipped weights {list(WEIGHTS)}")
     for label, part in (
@@ -130,10 +175,65 @@ def main(path: Path) -> dict:
             f"{label:>16}: spearman {part['spearman']:.3f}  pearson {part['pearson']:.3f}"
             f"  mae {part['mae']:.2f}"
         )
+    for label, part in (result.get("semantic") or {}).items():
+        print(
+            f"semantic {label:>7}: weight {part['weight']} center {part['center']}"
+            f"  spearman {part['spearman']:.3f}  mae {part['mae']:.2f}"
+        )
     for kind, mean in result["by_kind"].items():
         print(f"{kind:>16}: mean score {mean:5.1f}  verdicts {result['verdicts'][kind]}")
     return result
 
 
+def judged(
+    rows: list[dict], questions: list[str], reference: dict, half_a: set, url: str, model: str | None
+) -> dict:
+    """The LLM judge on every answer (sequentially, to be gentle with the endpoint)."""
+    import asyncio
+
+    from bot.grading.judge import JUDGE_VERSION, Judge, JudgeConfig
+
+    async def run() -> tuple[list[int], int, int]:
+        config = JudgeConfig(
+            url=url,
+            model=model or "default",
+            api_key=os.environ.get("GRADER_JUDGE_API_KEY") or None,
+            timeout=float(os.environ.get("GRADER_JUDGE_TIMEOUT", 30)),
+            max_calls_per_day=len(rows),
+        )
+        out = []
+        judged_n = 0
+        async with Judge(config) as judge:
+            for r in rows:
+                g = await judge.grade(
+                    r["answer"],
+                    [(r["reference_answer"], ())],
+                    prompt=r["question"],
+                    distractors=[reference[q] for q in questions if q != r["question"]],
+                )
+                out.append(g.score)
+                judged_n += g.version == JUDGE_VERSION
+            return out, judged_n, judge.fallbacks
+
+    scores, judged_n, fallbacks = asyncio.run(run())
+    result = summary(rows, scores)
+    result["judge"] = {"url": url, "model": model, "judged": judged_n, "fallbacks": fallbacks}
+    print(f"judge {model} at {url}: {judged_n} judged, {fallbacks} fell back to the built-in grader")
+    print(f"spearman {result['spearman']:.3f}  pearson {result['pearson']:.3f}  mae {result['mae']:.2f}")
+    return result
+
+
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dev_set", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--semantic", action="store_true", help="blend in the semantic layer (extra)")
+    parser.add_argument("--judge", metavar="URL", help="grade with an OpenAI-compatible LLM judge")
+    parser.add_argument("--model", help="the judge's model name")
+    args = parser.parse_args()
+    if args.semantic:
+        from bot.grading import semantic
+
+        semantic.enable(True)
+        if not semantic.active():
+            sys.exit("--semantic: the semantic extra is not installed (pip install .[semantic])")
+    print(json.dumps(main(args.dev_set, args.judge, args.model)))

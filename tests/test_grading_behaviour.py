@@ -157,3 +157,56 @@ def test_the_version_is_recorded() -> None:
     assert d["version"] == GRADER_VERSION
     assert set(d) == {"score", "verdict", "covered", "missed", "feedback", "version"}
     assert isinstance(d["covered"], list)
+
+
+def test_a_swapped_claim_inside_one_sentence_is_caught() -> None:
+    # Both sides of the pair appear in the reference, so only a sentence-local check sees the swap.
+    reference = (
+        "BERT stacks only the encoder blocks and reads the text in both directions at once. "
+        "GPT stacks only the decoder blocks and predicts the next token from left to right."
+    )
+    right = grade_answer(
+        "BERT stacks the encoder blocks and reads text in both directions, while GPT stacks the decoder "
+        "blocks and predicts the next token left to right.",
+        [(reference, ())],
+    )
+    swapped = grade_answer(
+        "BERT stacks the decoder blocks and reads text in both directions, while GPT stacks the encoder "
+        "blocks and predicts the next token left to right.",
+        [(reference, ())],
+    )
+    assert right.verdict != "incorrect"
+    assert swapped.verdict == "incorrect"
+    assert swapped.score < right.score - 20
+    assert "opposite" in swapped.feedback
+
+
+def test_points_on_the_card_are_short_phrases_not_cut_mid_word() -> None:
+    reference = (
+        "**Gradient clipping**: rescales the gradient whenever its norm exceeds a threshold, which keeps "
+        "a single bad batch from blowing up the weights in recurrent networks.\n"
+        "- It is cheap, because it only needs the norm of the gradient that backpropagation already "
+        "computed, and it is applied right before the optimizer step in the training loop."
+    )
+    g = grade_answer("Clipping rescales gradients when the norm is above a threshold.", [(reference, ())])
+    points = g.covered + g.missed
+    assert len(points) == 2
+    for point in points:
+        assert len(point) <= 61
+        assert point.rstrip("…").split()[-1] in reference.replace(",", " ").split()  # whole words
+    assert points[0].startswith("Gradient clipping: rescales the gradient")
+
+
+def test_the_default_grader_does_not_load_the_semantic_layer() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_SEMANTIC"}
+    code = (
+        "import sys; from bot.grading import grade_answer; "
+        "grade_answer('merge sort splits halves and merges them', [('Merge sort splits the list.', ())]); "
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -7,13 +7,14 @@ with the answer so old grades can be told apart when the scoring changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from bot.grading import feedback
+from bot.grading import cues, feedback, semantic
+from bot.grading.idf import rarity_for
 from bot.grading.points import prepare, split_points
 from bot.grading.score import (
     Signals,
@@ -28,7 +29,7 @@ from bot.grading.text import MAX_CHARS, content_stems, tokens
 if TYPE_CHECKING:
     from bot.bank.model import Question
 
-GRADER_VERSION = "light-1"
+GRADER_VERSION = "light-2"
 ALIAS_MATCH = 90.0  # token_set_ratio at which an answer "is" an accepted alternative answer
 ALIAS_SCORE = 90
 
@@ -86,9 +87,14 @@ def assess(
     if not refs or not answer_stems:
         return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT), None
     off = off_question(answer_stems, refs, prompt_stems, distractors)
+    rarity = rarity_for((r.text for r in refs), tuple(distractors))
+    answer_clauses = cues.clauses(answer)
+    sim = semantic.similarity(answer, tuple(r.text for r in refs))
     best: tuple[int, Signals, tuple[str, ...], tuple[str, ...]] | None = None
     for ref in refs:
-        sig, matched = signals(answer, ref, answer_stems, prompt_stems, off)
+        sig, matched = signals(answer, ref, answer_stems, prompt_stems, off, rarity, answer_clauses)
+        if sim is not None:
+            sig = replace(sig, semantic=sim)
         score = combine(sig, curated=ref.curated)
         covered, missed = split_points(ref, matched)
         if best is None or (score, len(covered)) > (best[0], len(best[2])):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.grading.text import NEGATIONS, stem, tokens, words
+from bot.grading.text import NEGATIONS, content_stems, stem, tokens, words
 
 # Confident overstatements are a typical sign of a wrong claim ("never needed", "always enough").
 ABSOLUTES = words(
@@ -74,6 +74,31 @@ _ANTONYM_PAIRS = (
     ("sum", "product"),
     ("noise", "signal"),
     ("compress", "expand"),
+    # Generic ML roles and comparisons, listed up front like the rest.
+    ("teacher", "student"),
+    ("generator", "discriminator"),
+    ("big", "small"),
+    ("bigger", "smaller"),
+    ("larger", "smaller"),
+    ("weak", "strong"),
+    ("weaker", "stronger"),
+    ("exact", "approximate"),
+    ("raise", "lower"),
+    ("long", "short"),
+    ("longer", "shorter"),
+    ("better", "worse"),
+    ("simple", "complex"),
+    ("single", "multiple"),
+    ("manual", "automatic"),
+    ("trainable", "frozen"),
+    ("stable", "unstable"),
+    ("quantitative", "qualitative"),
+    ("real", "fake"),
+    ("pretraining", "finetuning"),
+    ("query", "key"),
+    ("row", "column"),
+    ("precision", "recall"),
+    ("lossy", "lossless"),
 )
 
 
@@ -95,6 +120,43 @@ def antonym_flips(answer_stems: set[str], reference_vocab: frozenset[str]) -> in
         opposite = _antonyms().get(word)
         if opposite and opposite & reference_vocab and not opposite & answer_stems:
             flips += 1
+    return flips
+
+
+_CLAUSE = re.compile(
+    r"[.;:!?()\n]|,\s*(?=(?:but|while|whereas|so|since|because|although|though)\b)"
+    r"|\b(?:but|while|whereas|then)\b"
+)
+
+
+def clauses(text: str) -> list[frozenset[str]]:
+    """Content stems of each clause (a sentence, or a part joined by "but", "while", "so"...)."""
+    out = []
+    for part in _CLAUSE.split(text):
+        if part and len(tokens(part)) >= 2:
+            stems = frozenset(content_stems(part))
+            if stems:
+                out.append(stems)
+    return out
+
+
+def aligned_flips(answer_clauses: list[frozenset[str]], reference_clauses: tuple[frozenset[str], ...]) -> int:
+    """Opposites within one claim: each answer clause is lined up with the reference clause sharing the
+    most terms (two or more), and a word whose opposite that clause uses, and it does not, is a flip.
+
+    Sentence-local, so a reference that mentions both sides somewhere still catches "BERT is a
+    decoder" against its "BERT is an encoder" sentence.
+    """
+    flips = 0
+    table = _antonyms()
+    for clause in answer_clauses:
+        best = max(reference_clauses, key=lambda r: len(r & clause), default=frozenset())
+        if len(best & clause) < 2:
+            continue
+        for word in clause - best:
+            opposite = table.get(word)
+            if opposite and opposite & best and not opposite & clause:
+                flips += 1
     return flips
 
 

@@ -19,7 +19,7 @@ def sentence(score: int, sig: Signals, missed: Sequence[str]) -> str:
         )
     if sig.term_list >= 0.5:
         return "You named relevant terms; now explain in a sentence or two how they fit together."
-    if sig.negated or sig.flips:
+    if sig.negated or sig.flips or sig.aligned_flips:
         return "Double-check your claims: part of the answer seems to say the opposite of the reference."
     if score >= CORRECT_AT:
         return "Solid answer." if not missed else f"Solid answer; for full marks also mention{hint}"
@@ -27,4 +27,6 @@ def sentence(score: int, sig: Signals, missed: Sequence[str]) -> str:
         if not missed:
             return "Good start; explain the points in a little more depth for full marks."
         return f"Good start; to round it out, also cover{hint}"
+    if not missed:
+        return "Not quite; explain the idea in your own words and check each claim against the question."
     return f"Not quite; a good answer would start from{hint}"

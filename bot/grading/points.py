@@ -7,18 +7,21 @@ close spelling for words of five letters or more), which tolerates typos without
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.grading.text import clean_markdown, content_stems, sentences, shorten
+from bot.grading.cues import clauses
+from bot.grading.text import STOPWORDS, clean_markdown, content_stems, sentences
 
 MAX_POINTS = 12  # derived points beyond this are detail a spoken answer would not reach
 TYPO_MIN_LEN = 5
 TYPO_SCORE = 85.0
 COVERED_AT = 0.5  # share of a point's words an answer needs for the point to count as covered
+LABEL_CHARS = 60  # a point on the grade card: a short phrase, not a sentence
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Reference:
     vocab: frozenset[str]
     stems: tuple[str, ...]
     curated: bool  # key points were given, not derived from the text
+    clauses: tuple[frozenset[str], ...] = ()  # content stems per clause, for sentence-local cues
+    text: str = ""  # the cleaned reference text
 
 
 def _is_heading(line: str) -> bool:
@@ -58,10 +63,57 @@ def prepare(reference: str, key_points: tuple[str, ...] = ()) -> Reference:
         stems = frozenset(content_stems(raw))
         if stems:
             # Earlier points usually hold the definition; later ones are detail and examples.
-            points.append(Point(shorten(raw), stems, 1.0 / (1.0 + 0.25 * i)))
+            points.append(Point(label(raw), stems, 1.0 / (1.0 + 0.25 * i)))
     all_stems = content_stems(text)
     vocab = frozenset(all_stems).union(*(p.stems for p in points))
-    return Reference(tuple(points), vocab, tuple(all_stems), bool(key_points))
+    return Reference(tuple(points), vocab, tuple(all_stems), bool(key_points), tuple(clauses(text)), text)
+
+
+_PAREN = re.compile(r"\s+\([^()]*\)")
+_CLAUSE_SPLIT = (", ", "; ", " - ", " – ", " — ", " which ", " so that ", " because ", " while ", " whereas ")
+
+
+def label(point: str, limit: int = LABEL_CHARS) -> str:
+    """A point as shown on the grade card: a short phrase in the reference's own words.
+
+    In order: the point itself if short; without its parentheses; its first clause; a short
+    "Term:" (a bold term, once markdown is gone) with the start of its explanation; else the point
+    cut at a word (never mid-word) and marked with "…".
+    """
+    text = " ".join(point.split()).strip(" .;,:")
+    if len(text) <= limit:
+        return text
+    bare = _PAREN.sub("", text)
+    if len(bare) <= limit:
+        return bare
+    clause = _first_clause(bare)
+    if len(content_stems(clause)) >= 3 and len(clause) <= limit:
+        return clause
+    term, colon, rest = bare.partition(": ")
+    if colon and len(term.split()) <= 5:
+        rest = _first_clause(rest)
+        return f"{term}: {rest}" if len(term) + 2 + len(rest) <= limit else _cut(f"{term}: {rest}", limit)
+    return _cut(clause if len(content_stems(clause)) >= 3 else bare, limit)
+
+
+def _first_clause(text: str) -> str:
+    cut = len(text)
+    for sep in _CLAUSE_SPLIT:
+        i = text.find(sep)
+        if 0 < i < cut:
+            cut = i
+    return text[:cut].strip(" .;,:")
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    words = text[: limit + 1].split(" ")
+    if len(words) > 1:
+        words = words[:-1]  # the last one may be cut mid-word
+    while len(words) > 1 and words[-1].lower().strip(",;:") in STOPWORDS:
+        words.pop()  # "… of the" says nothing
+    return " ".join(words).rstrip(",;:(") + "…"
 
 
 def matched_stems(answer_stems: Iterable[str], vocab: frozenset[str]) -> frozenset[str]:

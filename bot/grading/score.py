@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.grading import cues
+from bot.grading.idf import Rarity
 from bot.grading.points import Reference, coverage, matched_stems, prepare
 from bot.grading.text import QUESTION_WORDS, content_stems, tokens
 
@@ -24,6 +25,9 @@ PARTIAL_AT = 45
 CAPPED_AT = CORRECT_AT - 1  # most a flagged answer can score
 MIN_MATCHED = 2  # an answer sharing fewer reference terms than this is about something else
 UNRELATED_AT = 20  # ... and scores at most this
+CONTRADICTED_AT = 40  # most an answer with an opposite inside a reference claim can score
+OFF_RECALL = 0.3  # an answer fitting another question that uses less of its own reference than this ...
+RECALL_SHARE = 1 / 3  # rarity-weighted share of a reference's terms a full spoken answer uses
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,9 @@ class Signals:
     flips: int  # opposites of reference terms ("decoder" where the reference says "encoder")
     absolutes: int  # "always", "never", "automatically"...
     off_question: float  # how much better the answer fits another question's reference, 0-1
+    recall: float = 0.0  # rarity-weighted share of the reference's terms the answer uses, over RECALL_SHARE
+    aligned_flips: int = 0  # opposites within the reference clause an answer clause lines up with
+    semantic: float | None = None  # embedding similarity to the reference, when the layer is on
 
     def features(self) -> tuple[float, ...]:
         """The model's inputs, in FEATURES order; counts are capped so one cue cannot dominate."""
@@ -49,6 +56,10 @@ class Signals:
             min(self.flips, 2),
             min(self.absolutes, 2),
             min(1.0, self.off_question / OFF_QUESTION_AT),
+            self.recall,
+            self.coverage,
+            min(self.aligned_flips, 2),
+            math.sqrt(self.recall),
         )
 
     @property
@@ -56,7 +67,7 @@ class Signals:
         """Signs of a wrong answer that overlap must not outweigh."""
         return (
             self.term_list >= 0.5
-            or self.negated + self.flips + self.absolutes > 0
+            or self.negated + self.flips + self.aligned_flips + self.absolutes > 0
             or self.off_question >= OFF_QUESTION_AT
         )
 
@@ -70,17 +81,36 @@ FEATURES = (
     "flips",
     "absolutes",
     "off_question",
+    "recall",
+    "coverage",
+    "aligned_flips",
+    "sqrt_recall",
 )
 # Fitted on half A of the development set's questions (grade 0-5 scale).
-WEIGHTS: tuple[float, ...] = (-4.109, 2.783, 2.149, -0.794, -0.293, -0.508, -0.296, -0.863)
+WEIGHTS: tuple[float, ...] = (
+    -4.059, 2.204, 1.755, -1.026, -0.27, -0.2, -0.424, -0.752, -1.792, -0.351, -1.711, 3.9
+)
 
 
 def signals(
-    answer: str, ref: Reference, answer_stems: list[str], prompt_stems: frozenset[str], off_question: float
+    answer: str,
+    ref: Reference,
+    answer_stems: list[str],
+    prompt_stems: frozenset[str],
+    off_question: float,
+    rarity: Rarity | None = None,
+    answer_clauses: list[frozenset[str]] | None = None,
 ) -> tuple[Signals, frozenset[str]]:
     unique = set(answer_stems)
     matched = matched_stems(unique, ref.vocab | prompt_stems)
     ref_matched = matched & ref.vocab
+    recall = 0.0
+    if rarity is not None and ref.vocab:
+        weight = rarity.weight
+        total = sum(weight(t) for t in ref.vocab)
+        recall = min(1.0, sum(weight(t) for t in ref_matched) / total / RECALL_SHARE)
+    if answer_clauses is None:
+        answer_clauses = cues.clauses(answer)
     sig = Signals(
         coverage=coverage(ref, ref_matched, POINT_TARGET),
         precision=len(unique & matched) / len(unique) if unique else 0.0,
@@ -91,20 +121,37 @@ def signals(
         flips=cues.antonym_flips(unique, ref.vocab),
         absolutes=cues.absolutes(tokens(answer)),
         off_question=off_question,
+        recall=recall,
+        aligned_flips=cues.aligned_flips(answer_clauses, ref.clauses),
     )
     return sig, ref_matched
 
 
-def combine(sig: Signals, weights: Sequence[float] = WEIGHTS, curated: bool = False) -> int:
+def combine(
+    sig: Signals,
+    weights: Sequence[float] = WEIGHTS,
+    curated: bool = False,
+    semantic: tuple[float, float] | None = None,
+) -> int:
     """Weighted sum on the 0-5 grade scale, mapped to 0-100, capped below "correct" when flagged.
 
     Curated key points are a rubric: covering them is worth at least that share of the marks.
+    With the semantic layer on, embedding similarity (weight, center) moves the grade before the caps.
     """
     grade = sum(w * x for w, x in zip(weights, sig.features(), strict=True))
+    if sig.semantic is not None:
+        from bot.grading.semantic import SEMANTIC_CENTER, SEMANTIC_WEIGHT
+
+        weight, center = semantic or (SEMANTIC_WEIGHT, SEMANTIC_CENTER)
+        grade += weight * (sig.semantic - center)
     score = round(max(0.0, min(100.0, 20.0 * grade)))
     if curated:
         score = max(score, round(100 * sig.coverage))
     if sig.matched < MIN_MATCHED:
+        score = min(score, UNRELATED_AT)
+    if sig.aligned_flips:
+        score = min(score, CONTRADICTED_AT)
+    if sig.off_question >= OFF_QUESTION_AT and sig.recall < OFF_RECALL:
         score = min(score, UNRELATED_AT)
     return min(score, CAPPED_AT) if sig.flagged else score
 
