@@ -64,4 +64,4 @@ async def serve(settings: Settings, platforms: list[str]) -> None:
                 await runtime.close()
             except Exception:
                 log.exception("closing a platform connection failed")
-        await service.db.dispose()
+        await service.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.bank import load_bank
+from bot.grading.judge import Judge, JudgeConfig
 from bot.service import PracticeService
 from bot.settings import Settings, get_settings
 from bot.store.db import Database
@@ -20,12 +21,16 @@ async def build_service(database_url: str | None = None, settings: Settings | No
     """A started service: migrations checked (NotMigrated says what to run), questions synced."""
     settings = settings or get_settings()
     bank = load_bank(settings.questions_dir)
+    judge_config = JudgeConfig.from_env()
     service = PracticeService(
-        Database(database_url or settings.database_url), bank, default_timezone=settings.default_timezone
+        Database(database_url or settings.database_url),
+        bank,
+        default_timezone=settings.default_timezone,
+        judge=Judge(judge_config) if judge_config else None,
     )
     try:
         await service.start()
     except BaseException:
-        await service.db.dispose()
+        await service.close()
         raise
     return service

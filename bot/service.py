@@ -21,6 +21,7 @@ from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import TryAgain, UserError
 from bot.events import Actor, Place
 from bot.grading import Grade, grade_question
+from bot.grading.judge import Judge, grade_question_with_judge
 from bot.periods import PERIODS
 from bot.review import review
 from bot.store.db import Database
@@ -91,12 +92,19 @@ class PracticeService:
         *,
         clock: Callable[[], datetime] = utcnow,
         default_timezone: str = "UTC",
+        judge: Judge | None = None,
     ) -> None:
         self.db = db
         self.bank = bank
         self.clock = clock
         self.default_timezone = default_timezone
+        self.judge = judge  # an optional LLM judge (GRADER_JUDGE_URL); the built-in grader otherwise
         self._schedule_listeners: list[admin.ScheduleListener] = []
+
+    async def close(self) -> None:
+        if self.judge is not None:
+            await self.judge.close()
+        await self.db.dispose()
 
     async def start(self) -> None:
         """Refuse to run on an un-migrated database, then bring the questions table in line with the bank."""
@@ -227,19 +235,23 @@ class PracticeService:
         cleaned = check_answer_text(text)
         now = self.clock()
 
+        judged = None
+        if self.judge is not None:  # a remote call: made before, not inside, the transaction
+
+            async def peek(session: AsyncSession) -> tuple[Question, tuple[str, ...]]:
+                post, _, ws = await _open_post(session, actor, post_id, now)
+                return self._question(post.question_id), await appeals.aliases(
+                    session, ws.id, post.question_id
+                )
+
+            judged = await self._judge(*await self.transaction(peek), cleaned)
+
         async def work(session: AsyncSession) -> GradeCard:
-            post = await session.get(DailyPost, post_id)
-            channel = await session.get(Channel, post.channel_id) if post else None
-            ws = await session.get(Workspace, channel.workspace_id) if channel else None
-            if post is None or ws is None or (ws.platform, ws.external_id) != (
-                actor.place.platform,
-                actor.place.workspace,
-            ):
-                raise UserError("That daily question does not exist here.")
-            if _is_closed(post, now):
-                raise UserError("That daily question has closed. Try /quiz to keep practising.")
+            post, channel, ws = await _open_post(session, actor, post_id, now)
             question = self._question(post.question_id)
-            grade = self._grade(question, cleaned, await appeals.aliases(session, ws.id, question.id))
+            grade = judged or self._grade(
+                question, cleaned, await appeals.aliases(session, ws.id, question.id)
+            )
             member = await directory.member(session, ws, actor, now)
             previous = await session.scalar(
                 select(func.max(DailyPost.local_date)).where(
@@ -425,7 +437,11 @@ class PracticeService:
 
         attempt, extra = await self.transaction(load)
         question = self._question(attempt.question_id)
-        grade = self._grade(question, cleaned, extra)
+        grade = (
+            await self._judge(question, extra, cleaned)
+            if self.judge
+            else self._grade(question, cleaned, extra)
+        )
 
         async def store(session: AsyncSession) -> GradeCard:
             ws, member = await self._context(session, actor)
@@ -491,6 +507,14 @@ class PracticeService:
         if extra_aliases:
             question = dataclasses.replace(question, aliases=question.aliases + extra_aliases)
         return grade_question(question, text, distractors=self._distractors(question))
+
+    async def _judge(self, question: Question, extra_aliases: tuple[str, ...], text: str) -> Grade:
+        """The LLM judge's grade; it falls back to the built-in grader by itself on any failure."""
+        if extra_aliases:
+            question = dataclasses.replace(question, aliases=question.aliases + extra_aliases)
+        return await grade_question_with_judge(
+            question, text, distractors=self._distractors(question), judge=self.judge
+        )
 
     def _distractors(self, question: Question, limit: int = 12) -> list[str]:
         """References of other questions on the same topic, so an answer to a neighbour is recognised."""
@@ -619,6 +643,24 @@ def _stats_view(name: str, tz: str, rows: list[tuple[datetime, int, str]], pictu
         weakest=weakest,
         picture_png=png,
     )
+
+
+async def _open_post(
+    session: AsyncSession, actor: Actor, post_id: int, now: datetime
+) -> tuple[DailyPost, Channel, Workspace]:
+    """The post, if it belongs to the actor's workspace and is still open; a friendly refusal otherwise."""
+    post = await session.get(DailyPost, post_id)
+    channel = await session.get(Channel, post.channel_id) if post else None
+    ws = await session.get(Workspace, channel.workspace_id) if channel else None
+    if (
+        post is None
+        or ws is None
+        or (ws.platform, ws.external_id) != (actor.place.platform, actor.place.workspace)
+    ):
+        raise UserError("That daily question does not exist here.")
+    if _is_closed(post, now):
+        raise UserError("That daily question has closed. Try /quiz to keep practising.")
+    return post, channel, ws
 
 
 async def _insert_counted(session: AsyncSession, answer: Answer) -> int | None:

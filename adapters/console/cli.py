@@ -62,7 +62,7 @@ def _console(args: argparse.Namespace) -> int:
         finally:
             if scheduler is not None:
                 await scheduler.shutdown()
-            await service.db.dispose()
+            await service.close()
 
     asyncio.run(main())
     return 0
@@ -86,4 +86,4 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _check_migrated(url: str) -> None:
     service = await build_service(url)
-    await service.db.dispose()
+    await service.close()
