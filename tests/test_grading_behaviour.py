@@ -210,3 +210,65 @@ def test_the_default_grader_does_not_load_the_semantic_layer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+SORTS = (
+    "Quicksort or merge sort?\n"
+    "- Memory — Quicksort: sorts in place and needs less memory; Merge sort: needs an extra buffer.\n"
+    "- Speed — Quicksort: usually faster on arrays thanks to cache locality; Merge sort: slower on "
+    "arrays, but stable and with a guaranteed O(n log n) worst case."
+)
+
+
+def test_a_comparison_with_the_roles_swapped_is_caught() -> None:
+    # Every word of the swapped answer is in the reference; only who is faster has changed.
+    right = grade_answer(
+        "Quicksort is usually faster than merge sort on arrays because of cache locality, and it sorts "
+        "in place, while merge sort needs an extra buffer but is stable.",
+        [(SORTS, ())],
+    )
+    swapped = grade_answer(
+        "Merge sort is usually faster than quicksort on arrays because of cache locality, and it sorts "
+        "in place, while quicksort needs an extra buffer but is stable.",
+        [(SORTS, ())],
+    )
+    assert right.verdict == "correct"
+    assert swapped.verdict == "incorrect"
+    assert swapped.score < right.score - 40
+    assert "opposite" in swapped.feedback
+
+
+def test_a_pronoun_keeps_the_subject_of_the_sentence_before() -> None:
+    # "it" is quicksort: saying it is slower than merge sort contradicts the reference.
+    wrong = grade_answer(
+        "Quicksort sorts in place with little memory, but it is slower on arrays than merge sort, "
+        "which has a guaranteed O(n log n) worst case.",
+        [(SORTS, ())],
+    )
+    right = grade_answer(
+        "Quicksort sorts in place with little memory, and it is faster on arrays than merge sort, "
+        "which has a guaranteed O(n log n) worst case.",
+        [(SORTS, ())],
+    )
+    assert wrong.verdict == "incorrect"
+    assert right.score > wrong.score + 30
+
+
+def test_naming_both_sides_for_one_subject_is_not_correct() -> None:
+    reference = (
+        "Lasso versus ridge:\n- Lasso: L1 penalty, sparse weights, so it also selects features.\n"
+        "- Ridge: L2 penalty, dense weights that all shrink but stay non-zero."
+    )
+    right = grade_answer(
+        "Lasso uses an L1 penalty that leaves sparse weights and so selects features, while ridge uses "
+        "an L2 penalty that leaves dense weights which all shrink but stay non-zero.",
+        [(reference, ())],
+    )
+    hedged = grade_answer(
+        "Lasso and ridge both use a penalty with sparse and dense weights that shrink and select features; "
+        "lasso uses L1 and ridge uses L2.",
+        [(reference, ())],
+    )
+    assert right.verdict == "correct"
+    assert hedged.verdict != "correct"
+    assert hedged.score < right.score

@@ -29,7 +29,7 @@ from bot.grading.text import MAX_CHARS, content_stems, tokens
 if TYPE_CHECKING:
     from bot.bank.model import Question
 
-GRADER_VERSION = "light-2"
+GRADER_VERSION = "light-3"
 ALIAS_MATCH = 90.0  # token_set_ratio at which an answer "is" an accepted alternative answer
 ALIAS_SCORE = 90
 
@@ -89,10 +89,13 @@ def assess(
     off = off_question(answer_stems, refs, prompt_stems, distractors)
     rarity = rarity_for((r.text for r in refs), tuple(distractors))
     answer_clauses = cues.clauses(answer)
+    answer_claims = cues.claims(answer)
     sim = semantic.similarity(answer, tuple(r.text for r in refs))
     best: tuple[int, Signals, tuple[str, ...], tuple[str, ...]] | None = None
     for ref in refs:
-        sig, matched = signals(answer, ref, answer_stems, prompt_stems, off, rarity, answer_clauses)
+        sig, matched = signals(
+            answer, ref, answer_stems, prompt_stems, off, rarity, answer_clauses, answer_claims
+        )
         if sim is not None:
             sig = replace(sig, semantic=sim)
         score = combine(sig, curated=ref.curated)

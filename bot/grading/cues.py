@@ -6,9 +6,11 @@ The word lists are generic English and generic ML vocabulary, chosen up front, n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
-from bot.grading.text import NEGATIONS, content_stems, stem, tokens, words
+from bot.grading.text import NEGATIONS, STOPWORDS, content_stems, stem, tokens, words
 
 # Confident overstatements are a typical sign of a wrong claim ("never needed", "always enough").
 ABSOLUTES = words(
@@ -158,6 +160,127 @@ def aligned_flips(answer_clauses: list[frozenset[str]], reference_clauses: tuple
             if opposite and opposite & best and not opposite & clause:
                 flips += 1
     return flips
+
+
+# Contracted pronouns are not subjects: "they're less stable" means the previous part's subject.
+_PRONOUNS = words("theyre thats its theres hes shes youre")
+# Comparison words that grade the term after them: "more stable", "fewer parameters".
+_DEGREE = {"more": 1, "less": -1, "fewer": -1}
+_SEGMENT = re.compile(r"[.;!?\n]|,\s*(?=(?:but|while|whereas|although|though)\b)|\b(?:but|while|whereas)\b")
+
+
+_stem = lru_cache(maxsize=16384)(stem)  # every answer token is stemmed here, most of them seen before
+
+
+class Claim(NamedTuple):
+    """A graded attribute bound to what it is said of: "X is faster than Y" gives (X, Y, fast, +1)
+    and (Y, X, fast, -1); "X: less stable" gives (X, -, stabl, -1)."""
+
+    subject: frozenset[str]
+    other: frozenset[str]  # what the subject is compared with, if anything
+    attr: str  # stem of a word from the opposites table, or of the term after more/less/fewer
+    sign: int
+    segment: int  # which sentence part it came from
+
+
+def claims(text: str) -> tuple[Claim, ...]:
+    """Attribute claims per sentence part. The subject is what comes before the part's first graded
+    word (before a colon too, so "X: slower" binds); a part with no subject of its own ("but they're
+    less stable") inherits the previous part's, as the pronoun does.
+    """
+    table = _antonyms()
+    out: list[Claim] = []
+    subject: frozenset[str] = frozenset()
+    other: frozenset[str] = frozenset()
+    for n, part in enumerate(_SEGMENT.split(text)):
+        toks = tokens(part or "")
+        found: list[tuple[int, str, int]] = []  # (position, attr, sign)
+        i = 0
+        while i < len(toks):
+            if toks[i] in _DEGREE:
+                nxt = next((j for j in range(i + 1, min(i + 4, len(toks))) if toks[j] not in STOPWORDS), None)
+                if nxt is not None:
+                    found.append((i, _stem(toks[nxt]), _DEGREE[toks[i]]))
+                    i = nxt
+            elif toks[i] not in STOPWORDS and _stem(toks[i]) in table:
+                found.append((i, _stem(toks[i]), 1))
+            i += 1
+        if not found:
+            # No graded word, but it names what the next part's pronoun means: the "Term:" it
+            # defines, else its first content word (usually the grammatical subject).
+            head, colon, _ = (part or "").rpartition(":")
+            named = content_stems(head if colon else part or "")
+            if named:
+                subject, other = frozenset(named if colon else named[:1]), frozenset()
+            continue
+        first = found[0][0]
+        here = frozenset(  # adverbs ("usually faster") say how, not what
+            _stem(t)
+            for t in toks[:first]
+            if t not in STOPWORDS and t not in _PRONOUNS and len(t) > 1 and not t.endswith("ly")
+        )
+        than = next((j for j in range(first, len(toks)) if toks[j] == "than"), -1)
+        compared: list[str] = []
+        for t in toks[than + 1 :] if than >= 0 else ():
+            if t in STOPWORDS or t in _DEGREE or _stem(t) in table:
+                break
+            compared.append(_stem(t))
+        if here:
+            subject, other = here, frozenset(compared)
+        elif compared:
+            other = frozenset(compared)
+        if not subject:
+            continue
+        for pos, attr, sign in found:
+            if attr not in subject:
+                out.append(Claim(subject, other, attr, sign, n))
+                if other and 0 <= pos < than:
+                    out.append(Claim(other, subject, attr, -sign, n))
+    return tuple(out)
+
+
+def _relation(a: Claim, b: Claim) -> int:
+    """+1 when two attributes agree ("faster", "less slow"), -1 when opposite, 0 when unrelated."""
+    if a.attr == b.attr:
+        return 1 if a.sign == b.sign else -1
+    if b.attr in _antonyms().get(a.attr, ()):
+        return -1 if a.sign == b.sign else 1
+    return 0
+
+
+def bound_flips(
+    answer: Sequence[Claim], reference: Sequence[Claim], weight: Callable[[str], float]
+) -> tuple[int, int]:
+    """(flipped, blurred): answer claims the reference states the other way round for the same
+    subject (role swaps included: "X faster than Y" where the reference says Y is faster), and
+    sentence parts naming both sides for one subject where the reference binds one side to it.
+
+    A subject is recognised by its rarest term, and a reference claim counts only when it does
+    not also name what the answer compares the subject with, so "diffusion models" against
+    "GANs" is not decided by the shared word "models".
+    """
+    flipped = blurred = 0
+    for c in answer:
+        own = c.subject - c.other
+        if not own:
+            continue
+        head = max(own, key=lambda t: (weight(t), t))
+        rival = max(c.other - c.subject, key=lambda t: (weight(t), t), default=None)
+        said = {
+            _relation(c, r)
+            for r in reference
+            if head in r.subject and (rival is None or rival not in r.subject)
+        } - {0}
+        if said != {-1}:
+            continue
+        both = any(
+            d.segment == c.segment and d.subject == c.subject and _relation(c, d) == -1 for d in answer
+        )
+        if both:
+            blurred += 1
+        else:
+            flipped += 1
+    return flipped, blurred
 
 
 def negated_claims(answer: str, matched: frozenset[str], reference_stems: tuple[str, ...]) -> int:

@@ -19,7 +19,7 @@ def sentence(score: int, sig: Signals, missed: Sequence[str]) -> str:
         )
     if sig.term_list >= 0.5:
         return "You named relevant terms; now explain in a sentence or two how they fit together."
-    if sig.negated or sig.flips or sig.aligned_flips:
+    if sig.negated or sig.flips or sig.aligned_flips or sig.bound_flips or sig.blurred:
         return "Double-check your claims: part of the answer seems to say the opposite of the reference."
     if score >= CORRECT_AT:
         return "Solid answer." if not missed else f"Solid answer; for full marks also mention{hint}"

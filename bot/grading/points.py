@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.grading.cues import clauses
+from bot.grading.cues import Claim, claims, clauses
 from bot.grading.text import STOPWORDS, clean_markdown, content_stems, sentences
 
 MAX_POINTS = 12  # derived points beyond this are detail a spoken answer would not reach
@@ -41,6 +41,7 @@ class Reference:
     curated: bool  # key points were given, not derived from the text
     clauses: tuple[frozenset[str], ...] = ()  # content stems per clause, for sentence-local cues
     text: str = ""  # the cleaned reference text
+    claims: tuple[Claim, ...] = ()  # attributes bound to subjects, for role swaps
 
 
 def _is_heading(line: str) -> bool:
@@ -66,7 +67,9 @@ def prepare(reference: str, key_points: tuple[str, ...] = ()) -> Reference:
             points.append(Point(label(raw), stems, 1.0 / (1.0 + 0.25 * i)))
     all_stems = content_stems(text)
     vocab = frozenset(all_stems).union(*(p.stems for p in points))
-    return Reference(tuple(points), vocab, tuple(all_stems), bool(key_points), tuple(clauses(text)), text)
+    return Reference(
+        tuple(points), vocab, tuple(all_stems), bool(key_points), tuple(clauses(text)), text, claims(text)
+    )
 
 
 _PAREN = re.compile(r"\s+\([^()]*\)")

@@ -43,6 +43,8 @@ class Signals:
     off_question: float  # how much better the answer fits another question's reference, 0-1
     recall: float = 0.0  # rarity-weighted share of the reference's terms the answer uses, over RECALL_SHARE
     aligned_flips: int = 0  # opposites within the reference clause an answer clause lines up with
+    bound_flips: int = 0  # attributes the reference gives the other way round to the same subject
+    blurred: int = 0  # both sides of an opposite named for a subject the reference gives one side
     semantic: float | None = None  # embedding similarity to the reference, when the layer is on
 
     def features(self) -> tuple[float, ...]:
@@ -58,7 +60,7 @@ class Signals:
             min(1.0, self.off_question / OFF_QUESTION_AT),
             self.recall,
             self.coverage,
-            min(self.aligned_flips, 2),
+            min(self.aligned_flips + self.bound_flips, 2),
             math.sqrt(self.recall),
         )
 
@@ -67,7 +69,8 @@ class Signals:
         """Signs of a wrong answer that overlap must not outweigh."""
         return (
             self.term_list >= 0.5
-            or self.negated + self.flips + self.aligned_flips + self.absolutes > 0
+            or self.negated + self.flips + self.aligned_flips + self.bound_flips + self.absolutes > 0
+            or self.blurred > 0
             or self.off_question >= OFF_QUESTION_AT
         )
 
@@ -83,12 +86,12 @@ FEATURES = (
     "off_question",
     "recall",
     "coverage",
-    "aligned_flips",
+    "claim_flips",
     "sqrt_recall",
 )
 # Fitted on half A of the development set's questions (grade 0-5 scale).
 WEIGHTS: tuple[float, ...] = (
-    -4.059, 2.204, 1.755, -1.026, -0.27, -0.2, -0.424, -0.752, -1.792, -0.351, -1.711, 3.9
+    -4.053, 2.317, 1.76, -1.051, -0.318, -0.172, -0.416, -0.759, -1.729, -0.393, -1.259, 3.792
 )
 
 
@@ -100,6 +103,7 @@ def signals(
     off_question: float,
     rarity: Rarity | None = None,
     answer_clauses: list[frozenset[str]] | None = None,
+    answer_claims: tuple[cues.Claim, ...] | None = None,
 ) -> tuple[Signals, frozenset[str]]:
     unique = set(answer_stems)
     matched = matched_stems(unique, ref.vocab | prompt_stems)
@@ -111,6 +115,9 @@ def signals(
         recall = min(1.0, sum(weight(t) for t in ref_matched) / total / RECALL_SHARE)
     if answer_clauses is None:
         answer_clauses = cues.clauses(answer)
+    if answer_claims is None:
+        answer_claims = cues.claims(answer)
+    bound, blurred = cues.bound_flips(answer_claims, ref.claims, rarity.weight if rarity else len)
     sig = Signals(
         coverage=coverage(ref, ref_matched, POINT_TARGET),
         precision=len(unique & matched) / len(unique) if unique else 0.0,
@@ -123,6 +130,8 @@ def signals(
         off_question=off_question,
         recall=recall,
         aligned_flips=cues.aligned_flips(answer_clauses, ref.clauses),
+        bound_flips=bound,
+        blurred=blurred,
     )
     return sig, ref_matched
 
@@ -149,7 +158,7 @@ def combine(
         score = max(score, round(100 * sig.coverage))
     if sig.matched < MIN_MATCHED:
         score = min(score, UNRELATED_AT)
-    if sig.aligned_flips:
+    if sig.aligned_flips or sig.bound_flips:
         score = min(score, CONTRADICTED_AT)
     if sig.off_question >= OFF_QUESTION_AT and sig.recall < OFF_RECALL:
         score = min(score, UNRELATED_AT)
