@@ -25,6 +25,7 @@ class Call:
 class FakeSlack:
     admins: set[str] = field(default_factory=lambda: {"UADMIN"})
     refuse: set[str] = field(default_factory=set)  # channels that answer not_in_channel
+    auth_failures: int = 0  # how many auth.test calls answer invalid_auth before the token works
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)  # what listeners sent to response_url
     uploads: list[bytes] = field(default_factory=list)
@@ -82,6 +83,9 @@ class FakeSlack:
         return web.json_response(self._answer(method, params, token))
 
     def _answer(self, method: str, params: dict, token: str | None) -> dict:
+        if method == "auth.test" and self.auth_failures > 0:
+            self.auth_failures -= 1
+            return {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":
             team = "T2" if token == "xoxb-T2" else "T1"
             return {"ok": True, "team_id": team, "user_id": "UBOT", "bot_id": "BBOT", "team": team, "url": ""}

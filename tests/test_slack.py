@@ -131,6 +131,22 @@ async def slack(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Slac
     await runtime.close()
 
 
+async def test_a_burst_of_requests_checks_the_token_once(slack: Slack) -> None:
+    # Bolt's own single-token check calls auth.test from every request until one returns: at 09:00
+    # that is hundreds of calls to Slack before the first acknowledgement.
+    replies = await asyncio.gather(*(slack.command("help", user=f"U{n}") for n in range(30)))
+    assert all("quiz [topic]" in reply["text"] for reply in replies)
+    assert len(slack.fake.of("auth.test")) == 1
+
+
+async def test_a_failed_token_check_is_tried_again(slack: Slack) -> None:
+    slack.fake.auth_failures = 1
+    response = await slack.post(command_body("help", "U1", CHANNEL, TEAM, f"{slack.fake.base}/respond/x"))
+    assert response.status == 200  # Slack shows the member Bolt's "reinstall this app" text
+    assert "quiz [topic]" in (await slack.command("help"))["text"]
+    assert len(slack.fake.of("auth.test")) == 2
+
+
 async def test_help_topics_and_unknown_subcommands(slack: Slack) -> None:
     assert "quiz [topic]" in (await slack.command(""))["text"]
     unknown = await slack.command("dance")

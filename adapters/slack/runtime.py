@@ -13,6 +13,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -82,12 +83,8 @@ class SlackRuntime:
                 installation_store=self.installations,
                 state_store=AsyncSQLAlchemyOAuthStateStore(600, engine, table_name=OAUTH_STATES_TABLE),
             )
-        elif settings.slack_bot_token is not None:
-            options["token"] = settings.slack_bot_token.get_secret_value()
         else:
-            raise RuntimeError(
-                "Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth."
-            )
+            options["authorize"] = one_workspace(options["client"], single)
         self.app = AsyncApp(**options)
         self.listeners = register(self.app, service, settings)
         self.publisher = SlackPublisher(self.client_for, list(settings.slack_admins))
@@ -131,6 +128,30 @@ class SlackRuntime:
             await self._runner.cleanup()
         await self.http.close()
         self._closed.set()
+
+
+def one_workspace(client: AsyncWebClient, token: str):
+    """Bolt's `authorize` for a single bot token: one auth.test for the whole process.
+
+    Bolt's own single-workspace check calls auth.test from every request until the first call returns,
+    so the 500 answers of a 09:00 burst would make 500 calls and wait for them before any acknowledgement.
+    A failed call is not kept: the next request tries again. (A plain function, because Bolt passes
+    arguments by the names in its signature.)
+    """
+    checked: asyncio.Future | None = None
+
+    async def authorize() -> AuthorizeResult:
+        nonlocal checked
+        if checked is None or (checked.done() and (checked.cancelled() or checked.exception())):
+            checked = asyncio.ensure_future(client.auth_test(token=token))
+        response = await asyncio.shield(checked)
+        return AuthorizeResult.from_auth_test_response(
+            bot_token=token,
+            bot_scopes=response.headers.get("x-oauth-scopes"),
+            auth_test_response=response,
+        )
+
+    return authorize
 
 
 async def _healthz(request: web.Request) -> web.Response:
