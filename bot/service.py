@@ -687,8 +687,18 @@ def _is_closed(post: DailyPost, now: datetime) -> bool:
     return post.closed_at is not None or now >= post.closes_at
 
 
+# SQLSTATEs of a server going away or not back yet: class 08 (connection exception), admin and crash
+# shutdown, "the database system is starting up / shutting down". SQLite never raises these.
+_UNAVAILABLE = ("08", "57P01", "57P02", "57P03")
+
+
 def _is_disconnect(error: DBAPIError) -> bool:
-    return bool(error.connection_invalidated) or "connection" in str(error.orig).lower()
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    return (
+        bool(error.connection_invalidated)
+        or sqlstate.startswith(_UNAVAILABLE)
+        or "connection" in str(error.orig).lower()
+    )
 
 
 async def _streak_row(session: AsyncSession, model: type, *, create: bool = True, **keys: int):
