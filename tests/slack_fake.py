@@ -29,6 +29,8 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)  # what listeners sent to response_url
     uploads: list[bytes] = field(default_factory=list)
+    links: list[web.WebSocketResponse] = field(default_factory=list)  # Socket Mode websockets, in order
+    acks: list[dict] = field(default_factory=list)  # what the Socket Mode client sent back over them
     base: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -38,6 +40,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)  # some methods are GETs
         app.router.add_post("/respond/{n}", self._respond)
         app.router.add_post("/upload/{file}", self._upload)
+        app.router.add_get("/link", self._link)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -45,6 +48,8 @@ class FakeSlack:
         self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
+        for link in self.links:
+            await link.close()
         await self._runner.cleanup()
 
     @property
@@ -98,6 +103,9 @@ class FakeSlack:
             if params.get("channel") in self.refuse:
                 return {"ok": False, "error": "not_in_channel"}
             return {"ok": True, "channel": params["channel"], "ts": f"{next(self._ts)}.000100"}
+        if method == "apps.connections.open":  # Socket Mode: where to open the websocket
+            n = len(self.of(method))
+            return {"ok": True, "url": f"{self.base.replace('http', 'ws', 1)}/link?n={n}"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + params["users"]}}
         if method == "views.open":
@@ -126,6 +134,22 @@ class FakeSlack:
         self.responses.append(await request.json())
         self._note()
         return web.Response(text="ok")
+
+    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+        """A Socket Mode websocket: "hello" first, then whatever the test sends; records what comes back."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.links.append(ws)
+        await ws.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}, "debug_info": {}}
+        )
+        self._note()
+        async for message in ws:  # keeps reading, so close handshakes from either side complete
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+                self._note()
+        self._note()
+        return ws
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads.append(await request.read())
