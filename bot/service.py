@@ -53,6 +53,7 @@ from bot.views import (
 )
 
 log = logging.getLogger(__name__)
+ALREADY_ANSWERED = "You already answered this daily question; only your first answer counts."
 T = TypeVar("T")
 
 MAX_ANSWER_CHARS = 4000
@@ -240,6 +241,10 @@ class PracticeService:
 
             async def peek(session: AsyncSession) -> tuple[Question, tuple[str, ...]]:
                 post, _, ws = await _open_post(session, actor, post_id, now)
+                member = await directory.member(session, ws, actor, now)
+                key = _count_key(post, member)
+                if await session.scalar(select(Answer.id).where(Answer.count_key == key)):
+                    raise UserError(ALREADY_ANSWERED)  # a redelivery or double click costs no judge call
                 return self._question(post.question_id), await appeals.aliases(
                     session, ws.id, post.question_id
                 )
@@ -268,14 +273,14 @@ class PracticeService:
                 post_id=post.id,
                 text=cleaned,
                 counted=True,
-                count_key=f"post:{post.id}:{member.id}",
+                count_key=_count_key(post, member),
                 created_at=now,
                 points=grade.score + (streak_bonus(streak.current) if grade.verdict != "incorrect" else 0),
                 **_grade_columns(grade),
             )
             answer.id = await _insert_counted(session, answer)
             if answer.id is None:  # the unique key says this member already answered this post
-                raise UserError("You already answered this daily question; only your first answer counts.")
+                raise UserError(ALREADY_ANSWERED)
             _save_streak(row, streak)
             await boards.credit(session, answer, ws.timezone)
             practice = await _streak_row(session, PracticeStreak, create=False, member_id=member.id)
@@ -690,6 +695,11 @@ def _is_closed(post: DailyPost, now: datetime) -> bool:
 # SQLSTATEs of a server going away or not back yet: class 08 (connection exception), admin and crash
 # shutdown, "the database system is starting up / shutting down". SQLite never raises these.
 _UNAVAILABLE = ("08", "57P01", "57P02", "57P03")
+
+
+def _count_key(post: DailyPost, member: Member) -> str:
+    """One counted answer per member and daily post, whatever the platform redelivers."""
+    return f"post:{post.id}:{member.id}"
 
 
 def _is_disconnect(error: DBAPIError) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.bank import Bank
+from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.grading.judge import JUDGE_VERSION, Judge, JudgeConfig
 from bot.service import PracticeService
@@ -37,6 +39,20 @@ async def test_quiz_and_daily_answers_are_graded_by_the_judge(stand_in, migrated
     assert (grade.score, grade.verdict, daily.score) == (88, "correct", 88)
     assert set(versions.all()) == {JUDGE_VERSION}
     assert len(server.requests) == 2 and "<answer>" in server.requests[0]["body"]["messages"][1]["content"]
+
+
+async def test_a_repeated_daily_answer_costs_no_second_judge_call(stand_in, migrated_url, bank, clock):  # noqa: F811
+    # Slack and Discord redeliver, members double-click: the judge is paid per call.
+    server, url = stand_in
+    service = await judged_service(url, migrated_url, bank, clock)
+    try:
+        post = await service.daily_post(ADA.place)
+        await service.answer_post(ADA, post.post_id, ANSWER)
+        with pytest.raises(UserError, match="already answered"):
+            await service.answer_post(ADA, post.post_id, ANSWER)
+    finally:
+        await service.close()
+    assert len(server.requests) == 1
 
 
 async def test_a_failing_judge_falls_back_to_the_built_in_grade(stand_in, migrated_url, bank, clock):  # noqa: F811
