@@ -9,8 +9,11 @@ The questions are split deterministically (order of first appearance: even = hal
 The shipped weights were fitted on half A, so "held_out" (half B) is the honest figure; "refit"
 refits the same features on each half and measures the other, to show the fit is not a fluke.
 
-"verdicts_by_kind" holds every verdict count (zeros included); with --semantic, "semantic" holds the
-similarity weight fitted on each half and the other half's figures.
+"verdicts_by_kind" holds every verdict count (zeros included). With --semantic the top-level figures are
+the semantic configuration's (shipped floor), and "semantic" holds the shipped constants, and for each
+half ("A->B", "B->A"): the linear similarity weight fitted on it (floor off) with the other half's
+figures, and under "floor" the floor (score, threshold) fitted on it, with that half's own lexical
+weights (A's are the shipped ones; B's are refitted), and the other half's figures with it and without it.
 
 Usage: python benchmarks/grading_agreement.py [DEV_SET.jsonl] [--semantic] [--judge URL [--model M]]
 """
@@ -93,30 +96,65 @@ def summary(rows: list[dict], scores: list[int]) -> dict:
     }
 
 
+NO_FLOOR = (0, 2.0)  # a cosine never reaches 2: the semantic floor off
+
+
 def rescore(
     sigs: list[Signals | None],
     scores: list[int],
     weights: list[float] | tuple[float, ...],
     semantic: tuple[float, float] | None = None,
+    floor: tuple[int, float] | None = None,
 ) -> list[int]:
     return [
-        combine(s, weights, semantic=semantic) if s else score for s, score in zip(sigs, scores, strict=True)
+        combine(s, weights, semantic=semantic, floor=floor) if s else score
+        for s, score in zip(sigs, scores, strict=True)
     ]
 
 
 def fit_semantic(sigs: list[Signals | None], rows: list[dict]) -> tuple[float, float]:
-    """Grid search of the similarity's weight (center: the training half's mean similarity)."""
+    """Grid search of the similarity's linear weight, floor off (center: the training half's mean)."""
     sims = [s.semantic for s in sigs if s and s.semantic is not None]
     center = round(sum(sims) / len(sims), 3)
     grades = [float(r["grade"]) for r in rows]
+    zeros = [0] * len(sigs)
     best = max(
         (
-            spearman([float(x) for x in rescore(sigs, [0] * len(sigs), WEIGHTS, (w / 4, center))], grades),
+            spearman([float(x) for x in rescore(sigs, zeros, WEIGHTS, (w / 4, center), NO_FLOOR)], grades),
             w / 4,
         )
         for w in range(0, 25)
     )
     return best[1], center
+
+
+def fit_floor(
+    sigs: list[Signals | None], rows: list[dict], weights: list[float] | tuple[float, ...]
+) -> tuple[int, float]:
+    """Grid search of the semantic floor (score, cosine threshold), linear weight 0.
+
+    Ties go to the smaller lift (lower floor, higher threshold), so an empty lift wins when nothing helps.
+    """
+    grades = [float(r["grade"]) for r in rows]
+    zeros = [0] * len(sigs)
+    best: tuple[float, int, float] | None = None
+    for at_least in (0, 45, 50, 55, 60, 65, 70):
+        for step in range(16, 5, -1):
+            floor = (at_least, step / 20)
+            rho = spearman([float(x) for x in rescore(sigs, zeros, weights, (0.0, 0.0), floor)], grades)
+            if best is None or rho > best[0] + 1e-9:
+                best = (rho, *floor)
+    assert best is not None
+    return best[1], best[2]
+
+
+def result_grades(rows: list[dict]) -> list[float]:
+    return [float(r["grade"]) for r in rows]
+
+
+def refit_weights(sigs: list[Signals | None], rows: list[dict]) -> list[float]:
+    fit_rows = [(s.features(), float(r["grade"])) for s, r in zip(sigs, rows, strict=True) if s]
+    return least_squares([x for x, _ in fit_rows], [y for _, y in fit_rows])
 
 
 def main(path: Path, judge_url: str | None = None, model: str | None = None) -> dict:
@@ -154,14 +192,41 @@ def main(path: Path, judge_url: str | None = None, model: str | None = None) -> 
     result["refit"] = refit
     result["semantic"] = None
     if any(s and s.semantic is not None for s in sigs):
-        fits = {}
+        from bot.grading.semantic import SEMANTIC_CENTER, SEMANTIC_FLOOR, SEMANTIC_FLOOR_AT, SEMANTIC_WEIGHT
+
+        fits: dict = {
+            "shipped": {
+                "floor": SEMANTIC_FLOOR,
+                "floor_at": SEMANTIC_FLOOR_AT,
+                "weight": SEMANTIC_WEIGHT,
+                "center": SEMANTIC_CENTER,
+            }
+        }
+        lexical_only = rescore(sigs, scores, WEIGHTS, (0.0, 0.0), NO_FLOOR)
+        fits["lexical_only"] = {
+            "spearman": round(spearman([float(x) for x in lexical_only], result_grades(rows)), 3)
+        }
         for name, train in (("A->B", True), ("B->A", False)):
-            train_sigs = subset(train, sigs)
-            weight, center = fit_semantic(train_sigs, subset(train, rows))
-            test_scores = rescore(
-                subset(not train, sigs), subset(not train, scores), WEIGHTS, (weight, center)
+            train_sigs, train_rows = subset(train, sigs), subset(train, rows)
+            test_sigs, test_rows, test_scores = (
+                subset(not train, sigs),
+                subset(not train, rows),
+                subset(not train, scores),
             )
-            fits[name] = {"weight": weight, "center": center, **summary(subset(not train, rows), test_scores)}
+            weight, center = fit_semantic(train_sigs, train_rows)
+            linear = rescore(test_sigs, test_scores, WEIGHTS, (weight, center), NO_FLOOR)
+            fits[name] = {"weight": weight, "center": center, **summary(test_rows, linear)}
+            # The floor, fitted with the lexical weights of the same half (A's are the shipped ones).
+            weights = WEIGHTS if train else refit_weights(train_sigs, train_rows)
+            at_least, at = fit_floor(train_sigs, train_rows, weights)
+            floored = rescore(test_sigs, test_scores, weights, (0.0, 0.0), (at_least, at))
+            plain = rescore(test_sigs, test_scores, weights, (0.0, 0.0), NO_FLOOR)
+            fits[name]["floor"] = {
+                "floor": at_least,
+                "floor_at": at,
+                "without": round(spearman([float(x) for x in plain], result_grades(test_rows)), 3),
+                **summary(test_rows, floored),
+            }
         result["semantic"] = fits
     print(f"grader on {path.name}: {result['n']} answers, features {', '.join(FEATURES)}")
     print(f"shipped weights {list(WEIGHTS)}")
@@ -175,11 +240,19 @@ def main(path: Path, judge_url: str | None = None, model: str | None = None) -> 
             f"{label:>16}: spearman {part['spearman']:.3f}  pearson {part['pearson']:.3f}"
             f"  mae {part['mae']:.2f}"
         )
-    for label, part in (result.get("semantic") or {}).items():
-        print(
-            f"semantic {label:>7}: weight {part['weight']} center {part['center']}"
-            f"  spearman {part['spearman']:.3f}  mae {part['mae']:.2f}"
-        )
+    if result["semantic"]:
+        print(f"semantic layer on, shipped {result['semantic']['shipped']}")
+        for label in ("A->B", "B->A"):
+            part = result["semantic"][label]
+            fl = part["floor"]
+            print(
+                f"semantic {label:>7}: linear weight {part['weight']} center {part['center']}"
+                f"  spearman {part['spearman']:.3f}  mae {part['mae']:.2f}"
+            )
+            print(
+                f"{'':>16}  floor {fl['floor']} at {fl['floor_at']}: spearman {fl['spearman']:.3f}"
+                f" (lexical alone {fl['without']:.3f})  mae {fl['mae']:.2f}"
+            )
     for kind, mean in result["by_kind"].items():
         print(f"{kind:>16}: mean score {mean:5.1f}  verdicts {result['verdicts'][kind]}")
     return result

@@ -90,21 +90,24 @@ def assess(
     rarity = rarity_for((r.text for r in refs), tuple(distractors))
     answer_clauses = cues.clauses(answer)
     answer_claims = cues.claims(answer)
-    sim = semantic.similarity(answer, tuple(r.text for r in refs))
+    sims = semantic.point_match(
+        answer, [(text, tuple(points)) for text, points in references if text.strip() or points]
+    )
     best: tuple[int, Signals, tuple[str, ...], tuple[str, ...]] | None = None
-    for ref in refs:
+    for i, ref in enumerate(refs):
         sig, matched = signals(
             answer, ref, answer_stems, prompt_stems, off, rarity, answer_clauses, answer_claims
         )
-        if sim is not None:
-            sig = replace(sig, semantic=sim)
+        if sims is not None:
+            sig = replace(sig, semantic=sims[i])
         score = combine(sig, curated=ref.curated)
         covered, missed = split_points(ref, matched)
         if best is None or (score, len(covered)) > (best[0], len(best[2])):
             best = (score, sig, covered, missed)
     assert best is not None
     score, sig, covered, missed = best
-    grade = Grade(score, verdict(score), covered, missed, feedback.sentence(score, sig, missed))
+    version = GRADER_VERSION if sims is None else f"{GRADER_VERSION}+{semantic.SEMANTIC_VERSION}"
+    grade = Grade(score, verdict(score), covered, missed, feedback.sentence(score, sig, missed), version)
     return grade, sig
 
 

@@ -45,7 +45,7 @@ class Signals:
     aligned_flips: int = 0  # opposites within the reference clause an answer clause lines up with
     bound_flips: int = 0  # attributes the reference gives the other way round to the same subject
     blurred: int = 0  # both sides of an opposite named for a subject the reference gives one side
-    semantic: float | None = None  # embedding similarity to the reference, when the layer is on
+    semantic: float | None = None  # best embedding similarity to one reference point, when the layer is on
 
     def features(self) -> tuple[float, ...]:
         """The model's inputs, in FEATURES order; counts are capped so one cue cannot dominate."""
@@ -91,7 +91,18 @@ FEATURES = (
 )
 # Fitted on half A of the development set's questions (grade 0-5 scale).
 WEIGHTS: tuple[float, ...] = (
-    -4.053, 2.317, 1.76, -1.051, -0.318, -0.172, -0.416, -0.759, -1.729, -0.393, -1.259, 3.792
+    -4.053,
+    2.317,
+    1.76,
+    -1.051,
+    -0.318,
+    -0.172,
+    -0.416,
+    -0.759,
+    -1.729,
+    -0.393,
+    -1.259,
+    3.792,
 )
 
 
@@ -141,19 +152,27 @@ def combine(
     weights: Sequence[float] = WEIGHTS,
     curated: bool = False,
     semantic: tuple[float, float] | None = None,
+    floor: tuple[int, float] | None = None,
 ) -> int:
     """Weighted sum on the 0-5 grade scale, mapped to 0-100, capped below "correct" when flagged.
 
     Curated key points are a rubric: covering them is worth at least that share of the marks.
-    With the semantic layer on, embedding similarity (weight, center) moves the grade before the caps.
+    With the semantic layer on, embedding similarity (weight, center) moves the grade, and an
+    unflagged answer close enough to a reference point, and sharing more than MIN_MATCHED of its
+    terms (being on the topic is not an explanation), scores at least the floor (score, threshold);
+    both before the caps, so an answer sharing under two reference terms stays "unrelated".
     """
     grade = sum(w * x for w, x in zip(weights, sig.features(), strict=True))
+    lift = 0
     if sig.semantic is not None:
-        from bot.grading.semantic import SEMANTIC_CENTER, SEMANTIC_WEIGHT
+        from bot.grading.semantic import SEMANTIC_CENTER, SEMANTIC_FLOOR, SEMANTIC_FLOOR_AT, SEMANTIC_WEIGHT
 
         weight, center = semantic or (SEMANTIC_WEIGHT, SEMANTIC_CENTER)
         grade += weight * (sig.semantic - center)
-    score = round(max(0.0, min(100.0, 20.0 * grade)))
+        at_least, threshold = floor or (SEMANTIC_FLOOR, SEMANTIC_FLOOR_AT)
+        if not sig.flagged and sig.matched > MIN_MATCHED and sig.semantic >= threshold:
+            lift = min(at_least, CAPPED_AT)
+    score = max(lift, round(max(0.0, min(100.0, 20.0 * grade))))
     if curated:
         score = max(score, round(100 * sig.coverage))
     if sig.matched < MIN_MATCHED:
