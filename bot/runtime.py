@@ -12,9 +12,10 @@ from bot.store.db import Database
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    level = settings.log_level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if level != "DEBUG":  # Alembic's "Context impl SQLiteImpl" on every schema check is noise in a terminal
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
 async def build_service(database_url: str | None = None, settings: Settings | None = None) -> PracticeService:
