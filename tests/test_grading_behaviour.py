@@ -272,3 +272,9 @@ def test_naming_both_sides_for_one_subject_is_not_correct() -> None:
     assert right.verdict == "correct"
     assert hedged.verdict != "correct"
     assert hedged.score < right.score
+
+
+def test_short_forms_meet_the_words_they_stand_for() -> None:
+    reference = "The context window is the maximum number of tokens a model reads at once, prompt and output."
+    g = grade_answer("max tokens the model reads, prompt included", [(reference, ())])
+    assert len(g.covered) == 1 and not g.missed  # "max" is "maximum": the point is covered, not missed

@@ -119,10 +119,40 @@ def tokens(text: str) -> list[str]:
     return default_process(text[:MAX_CHARS].replace("'", "").replace("’", "")).split()
 
 
+# Everyday short forms spelled out, so "max tokens" meets "maximum number of tokens".
+SHORT_FORMS = {
+    "max": "maximum",
+    "min": "minimum",
+    "avg": "average",
+    "approx": "approximately",
+    "params": "parameters",
+    "param": "parameter",
+    "info": "information",
+    "config": "configuration",
+    "eval": "evaluation",
+    "evals": "evaluations",
+    "perf": "performance",
+    "dim": "dimension",
+    "dims": "dimensions",
+    "seq": "sequence",
+    "seqs": "sequences",
+    "doc": "document",
+    "docs": "documents",
+    "prob": "probability",
+    "probs": "probabilities",
+    "vocab": "vocabulary",
+    "mem": "memory",
+    "temp": "temperature",
+    "img": "image",
+    "imgs": "images",
+    "gen": "generation",
+}
+
+
 def content_stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """Stems of the tokens that carry meaning (stopwords and, optionally, question words removed)."""
     return [
-        _stem_cached(t)
+        _stem_cached(SHORT_FORMS.get(t, t))
         for t in tokens(text)
         if t not in STOPWORDS and t not in extra_stop and (len(t) > 1 or t.isdigit())
     ]
