@@ -38,6 +38,17 @@ async def drop_connections(url: str) -> int:
         await conn.close()
 
 
+async def counted(service: PracticeService, post_id: int) -> tuple[int, int]:
+    """Stored answers to the post, and channel streaks at one day: they must always move together."""
+    answers = await service.transaction(
+        lambda s: s.scalar(select(func.count()).where(Answer.post_id == post_id))
+    )
+    streaks = await service.transaction(
+        lambda s: s.scalar(select(func.count()).select_from(ChannelStreak).where(ChannelStreak.current == 1))
+    )
+    return answers, streaks
+
+
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_answers_survive_dropped_connections(service: PracticeService, migrated_url: str) -> None:
     card = await service.daily_post(TEAM)
@@ -62,21 +73,10 @@ async def test_answers_survive_dropped_connections(service: PracticeService, mig
     asked_to_retry = [m for m, r in zip(members, results, strict=True) if isinstance(r, TryAgain)]
     assert all("try again in a moment" in str(r) for r in results if isinstance(r, TryAgain))
 
-    async def counted() -> tuple[int, int]:
-        answers = await service.transaction(
-            lambda s: s.scalar(select(func.count()).where(Answer.post_id == card.post_id))
-        )
-        streaks = await service.transaction(
-            lambda s: s.scalar(
-                select(func.count()).select_from(ChannelStreak).where(ChannelStreak.current == 1)
-            )
-        )
-        return answers, streaks
-
-    assert await counted() == (len(stored), len(stored))  # nothing half-written: answer and streak together
+    assert await counted(service, card.post_id) == (len(stored), len(stored))  # answer and streak together
     for actor in asked_to_retry:  # the service recovered by itself: retrying simply works
         await service.answer_post(actor, card.post_id, TEXT)
-    assert await counted() == (60, 60)
+    assert await counted(service, card.post_id) == (60, 60)
 
 
 def local_cluster(url: str) -> list[str] | None:
@@ -139,21 +139,10 @@ async def test_answers_survive_a_real_server_restart(service: PracticeService, m
     stored = len(members) - len(asked_to_retry)
     assert all("try again in a moment" in str(r) for r in results if isinstance(r, TryAgain))
 
-    async def counted() -> tuple[int, int]:
-        answers = await service.transaction(
-            lambda s: s.scalar(select(func.count()).where(Answer.post_id == card.post_id))
-        )
-        streaks = await service.transaction(
-            lambda s: s.scalar(
-                select(func.count()).select_from(ChannelStreak).where(ChannelStreak.current == 1)
-            )
-        )
-        return answers, streaks
-
-    assert await counted() == (stored, stored)  # nothing half-written, nothing counted twice
+    assert await counted(service, card.post_id) == (stored, stored)  # nothing half-written or doubled
     for actor in asked_to_retry:  # the same service, no restart of the bot: retrying simply works
         await service.answer_post(actor, card.post_id, TEXT)
-    assert await counted() == (60, 60)
+    assert await counted(service, card.post_id) == (60, 60)
 
 
 async def _accepting(url: str) -> bool:
