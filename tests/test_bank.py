@@ -48,6 +48,7 @@ def test_bank_is_large_clean_and_well_formed(bank: Bank) -> None:
         assert not MOJIBAKE.search(q.prompt) and not any(MOJIBAKE.search(a) for a in q.answers), q.id
         assert not MARKUP.search(q.prompt), q.prompt
         assert q.key_points and all(2 <= len(p.split()) <= 14 for p in q.key_points), q.id
+        assert not any("::" in p or "`" in p for p in q.key_points), q.key_points  # shown on grade cards
         assert (q.topic, q.difficulty, q.kind) in {
             (t, d, k) for t in TOPICS for d in DIFFICULTIES for k in KINDS
         }

@@ -60,7 +60,8 @@ def extract_key_points(answer: str) -> tuple[str, ...]:
         candidates.append(first)
     for item in items:
         bold = BOLD_LEAD.match(item.strip())
-        text = f"{bold.group(1).rstrip(':')}: {bold.group(2)}" if bold and bold.group(2) else item
+        # "**`Term:`** gloss" too: the colon inside the code span must not double the one added here.
+        text = f"{bold.group(1).strip('` ').rstrip(':')}: {bold.group(2)}" if bold and bold.group(2) else item
         if not FLUFF.search(text):
             candidates.append(text)
     if not candidates:  # bold terms in prose, when there is no list
