@@ -22,7 +22,7 @@ async def build_service(database_url: str | None = None, settings: Settings | No
     """A started service: migrations checked (NotMigrated says what to run), questions synced."""
     settings = settings or get_settings()
     bank = load_bank(settings.questions_dir)
-    judge_config = JudgeConfig.from_env()
+    judge_config = JudgeConfig.from_env(settings)
     service = PracticeService(
         Database(database_url or settings.database_url),
         bank,

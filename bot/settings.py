@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
     slack_admins: list[str] = Field(default_factory=list)
 
+    # Grading extras (docs/grading.md): an OpenAI-compatible judge, and the embedding layer.
+    grader_judge_url: str | None = None
+    grader_judge_model: str = "default"
+    grader_judge_api_key: SecretStr | None = None
+    grader_judge_timeout: float = 10.0
+    grader_judge_max_calls: int = 1000  # judge calls per process and UTC day
+    grader_semantic: bool = False
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -179,3 +179,20 @@ def test_config_from_env(monkeypatch) -> None:
     assert config.endpoint == "http://127.0.0.1:1234/v1/chat/completions"
     assert (config.model, config.max_calls_per_day, config.timeout) == ("m", 5, 10.0)
     assert "secret" not in repr(config)
+
+
+def test_config_from_a_dot_env_file(monkeypatch, tmp_path) -> None:
+    # Like every other setting, the judge can live in `.env` (where the API key belongs).
+    for name in ("GRADER_JUDGE_URL", "GRADER_JUDGE_API_KEY", "GRADER_JUDGE_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(
+        "GRADER_JUDGE_URL=http://127.0.0.1:1234\nGRADER_JUDGE_API_KEY=from-dot-env\nGRADER_JUDGE_TIMEOUT=3\n"
+    )
+    config = JudgeConfig.from_env()
+    assert config is not None
+    assert (config.endpoint, config.api_key, config.timeout) == (
+        "http://127.0.0.1:1234/v1/chat/completions",
+        "from-dot-env",
+        3.0,
+    )

@@ -15,6 +15,7 @@ SECRETS = {
     "SLACK_SIGNING_SECRET": "sig-0123456789abcdef",
     "SLACK_CLIENT_SECRET": "client-secret-fedcba",
     "SLACK_APP_TOKEN": "xapp-1-secret-app-token",
+    "GRADER_JUDGE_API_KEY": "judge-key-0badc0ffee",
 }
 
 
@@ -33,8 +34,10 @@ def test_settings_never_print_secret_values(tmp_path: Path, monkeypatch) -> None
 def test_a_full_console_run_at_debug_level_logs_no_secret(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/bot.db"
     migrate.upgrade(url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "DATABASE_URL"))}
+    ours = ("SLACK_", "DISCORD_", "GRADER_", "DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env |= {**SECRETS, "DATABASE_URL": url, "LOG_LEVEL": "DEBUG", "QUESTIONS_DIR": str(ROOT / "questions")}
+    env["GRADER_JUDGE_URL"] = "http://127.0.0.1:9"  # the judge is tried with its key, fails, falls back
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         input="/quiz rag\nRetrieval adds relevant documents to the prompt\n/stats\n/quit\n",

@@ -42,15 +42,25 @@ _lock = threading.Lock()
 
 
 def enable(on: bool | None) -> None:
-    """Turn the layer on or off for this process (None: back to the GRADER_SEMANTIC variable)."""
+    """Turn the layer on or off for this process (None: back to the GRADER_SEMANTIC setting)."""
     global _forced
     _forced = on
 
 
+@lru_cache(maxsize=1)
+def _configured() -> bool:
+    """GRADER_SEMANTIC from the environment or `.env`, read once: it is asked on every grade."""
+    from bot.settings import Settings
+
+    try:
+        return Settings().grader_semantic
+    except ValueError as exc:  # pydantic's ValidationError; a bad setting must not break grading
+        log.warning("settings could not be read (%s); the semantic layer stays off", exc)
+        return False
+
+
 def wanted() -> bool:
-    if _forced is not None:
-        return _forced
-    return os.environ.get("GRADER_SEMANTIC", "").strip().lower() in ("1", "true", "yes", "on")
+    return _forced if _forced is not None else _configured()
 
 
 def active() -> bool:
