@@ -14,6 +14,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped, warning_token_skipped
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -30,6 +31,19 @@ from bot.service import PracticeService
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class _IntendedTokenHandling(logging.Filter):
+    """Bolt warns at every start that SLACK_BOT_TOKEN "will be ignored" when a client or `authorize` is
+    given; here both are given on purpose and the token is used (by them), so the warning only misleads."""
+
+    noise = frozenset({warning_token_skipped(), warning_client_prioritized_and_token_skipped()})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self.noise
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_IntendedTokenHandling())
 
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "im:write", "files:write"]
 
