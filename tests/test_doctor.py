@@ -7,13 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot import doctor as doctor_module
+from bot.settings import Settings
 from bot.store import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def doctor(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "DATABASE_URL"))}
+    ours = ("SLACK_", "DISCORD_", "GRADER_", "DATABASE_URL")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     return subprocess.run(
         [sys.executable, "-m", "bot", "doctor"],
         env={**clean, "QUESTIONS_DIR": str(ROOT / "questions"), **env},
@@ -55,3 +58,27 @@ def test_missing_signing_secret_and_bad_settings(tmp_path: Path) -> None:
     assert "Unknown timezone 'Mars/Base'" in result.stdout
     bad = doctor(tmp_path, DATABASE_URL=url, SLACK_PORT="eighty")
     assert bad.returncode == 1 and "SLACK_PORT" in bad.stdout
+
+
+def test_grading_extras_are_reported_without_secrets(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/bot.db"
+    migrate.upgrade(url)
+    result = doctor(
+        tmp_path,
+        DATABASE_URL=url,
+        GRADER_JUDGE_URL="http://judge-user:judge-pass@127.0.0.1:8000/v1",
+        GRADER_JUDGE_API_KEY="sk-judge-secret",
+        GRADER_JUDGE_MODEL="llama3",
+    )
+    assert result.returncode == 0, result.stdout
+    assert "LLM judge at http://127.0.0.1:8000 (model llama3, with an API key" in result.stdout
+    for secret in ("judge-pass", "judge-user", "sk-judge-secret"):
+        assert secret not in result.stdout + result.stderr
+
+
+def test_semantic_layer_asked_for_but_not_installed_is_a_problem(monkeypatch) -> None:
+    monkeypatch.setattr(doctor_module, "semantic_installed", lambda: False)
+    (check,) = doctor_module.grading_checks(Settings(grader_semantic=True, _env_file=None))
+    assert not check.ok and "pip install .[semantic]" in check.detail
+    bad = doctor_module.grading_checks(Settings(grader_judge_url="127.0.0.1:8000", _env_file=None))
+    assert not bad[0].ok and "http://host:port/v1" in bad[0].detail
