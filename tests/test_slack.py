@@ -364,6 +364,10 @@ async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
                 Place("slack", "T2", "C2"), await service.daily_post(Place("slack", "T2", "C2"))
             )
             assert fake.of("chat.postMessage")[-1].token == "xoxb-T2"
+            # Each workspace's token was checked once at install and once for all its requests, not once
+            # per request (a 09:00 burst would wait on Slack before every acknowledgement).
+            checked = sorted(c.token for c in fake.of("auth.test"))
+            assert checked == ["xoxb-T1", "xoxb-T1", "xoxb-T2", "xoxb-T2"]
     finally:
         await runtime.close()
 

@@ -14,6 +14,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped, warning_token_skipped
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -90,12 +91,24 @@ class SlackRuntime:
                 bots_table_name=BOTS_TABLE,
                 installations_table_name=INSTALLATIONS_TABLE,
             )
+            client_secret = settings.slack_client_secret.get_secret_value()
             options["oauth_settings"] = AsyncOAuthSettings(
                 client_id=settings.slack_client_id,
-                client_secret=settings.slack_client_secret.get_secret_value(),
+                client_secret=client_secret,
                 scopes=BOT_SCOPES,
                 installation_store=self.installations,
                 state_store=AsyncSQLAlchemyOAuthStateStore(600, engine, table_name=OAUTH_STATES_TABLE),
+            )
+            # Bolt's own installation-store authorize, but remembering each token's auth.test: without
+            # the cache every request of a 09:00 burst would call Slack before it could be acknowledged.
+            # The store is still read per request, so an uninstalled workspace is never served from it.
+            options["authorize"] = AsyncInstallationStoreAuthorize(
+                logger=log,
+                installation_store=self.installations,
+                client_id=settings.slack_client_id,
+                client_secret=client_secret,
+                cache_enabled=True,
+                client=options["client"],
             )
         else:
             options["authorize"] = one_workspace(options["client"], single)
