@@ -47,16 +47,15 @@ ANSWER = "Attention lets each token weigh every other token using queries, keys 
 async def stand_in(conn, submissions: int) -> None:
     """A stand-in Slack Web API in its own process: counts the private grades sent back."""
     replies = 0
-    first_reply = last_reply = 0.0
+    last_reply = 0.0
     done = asyncio.Event()
 
     async def api(request: web.Request) -> web.Response:
-        nonlocal replies, first_reply, last_reply
+        nonlocal replies, last_reply
         method = request.match_info["method"]
         if method == "chat.postEphemeral":
             replies += 1
             last_reply = time.time()
-            first_reply = first_reply or last_reply
             if replies >= submissions:
                 done.set()
         if method == "auth.test":
