@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from bot.grading.text import NEGATIONS, STOPWORDS, content_stems, stem, tokens, words
+from bot.grading.text import NEGATIONS, STOPWORDS, cached_stem, content_stems, stem, tokens, words
 
 # Confident overstatements are a typical sign of a wrong claim ("never needed", "always enough").
 ABSOLUTES = words(
@@ -169,9 +169,6 @@ _DEGREE = {"more": 1, "less": -1, "fewer": -1}
 _SEGMENT = re.compile(r"[.;!?\n]|,\s*(?=(?:but|while|whereas|although|though)\b)|\b(?:but|while|whereas)\b")
 
 
-_stem = lru_cache(maxsize=16384)(stem)  # every answer token is stemmed here, most of them seen before
-
-
 class Claim(NamedTuple):
     """A graded attribute bound to what it is said of: "X is faster than Y" gives (X, Y, fast, +1)
     and (Y, X, fast, -1); "X: less stable" gives (X, -, stabl, -1)."""
@@ -200,10 +197,10 @@ def claims(text: str) -> tuple[Claim, ...]:
             if toks[i] in _DEGREE:
                 nxt = next((j for j in range(i + 1, min(i + 4, len(toks))) if toks[j] not in STOPWORDS), None)
                 if nxt is not None:
-                    found.append((i, _stem(toks[nxt]), _DEGREE[toks[i]]))
+                    found.append((i, cached_stem(toks[nxt]), _DEGREE[toks[i]]))
                     i = nxt
-            elif toks[i] not in STOPWORDS and _stem(toks[i]) in table:
-                found.append((i, _stem(toks[i]), 1))
+            elif toks[i] not in STOPWORDS and cached_stem(toks[i]) in table:
+                found.append((i, cached_stem(toks[i]), 1))
             i += 1
         if not found:
             # No graded word, but it names what the next part's pronoun means: the "Term:" it
@@ -215,16 +212,16 @@ def claims(text: str) -> tuple[Claim, ...]:
             continue
         first = found[0][0]
         here = frozenset(  # adverbs ("usually faster") say how, not what
-            _stem(t)
+            cached_stem(t)
             for t in toks[:first]
             if t not in STOPWORDS and t not in _PRONOUNS and len(t) > 1 and not t.endswith("ly")
         )
         than = next((j for j in range(first, len(toks)) if toks[j] == "than"), -1)
         compared: list[str] = []
         for t in toks[than + 1 :] if than >= 0 else ():
-            if t in STOPWORDS or t in _DEGREE or _stem(t) in table:
+            if t in STOPWORDS or t in _DEGREE or cached_stem(t) in table:
                 break
-            compared.append(_stem(t))
+            compared.append(cached_stem(t))
         if here:
             subject, other = here, frozenset(compared)
         elif compared:

@@ -110,7 +110,8 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _stem_cached(word: str) -> str:
+def cached_stem(word: str) -> str:
+    """`stem` for hot paths: most tokens of an answer have been stemmed before."""
     return stem(word)
 
 
@@ -152,7 +153,7 @@ SHORT_FORMS = {
 def content_stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """Stems of the tokens that carry meaning (stopwords and, optionally, question words removed)."""
     return [
-        _stem_cached(SHORT_FORMS.get(t, t))
+        cached_stem(SHORT_FORMS.get(t, t))
         for t in tokens(text)
         if t not in STOPWORDS and t not in extra_stop and (len(t) > 1 or t.isdigit())
     ]
