@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 
 from bot.grading import GRADER_VERSION, assess, semantic
+from bot.grading.points import prepare
 from bot.grading.score import CORRECT_AT, UNRELATED_AT, Signals, combine
 
 # An on-topic but thin answer: the lexical weights put it below the floor.
@@ -99,7 +100,7 @@ def test_an_absolute_claim_close_in_meaning_is_not_lifted(layer_on: None) -> Non
 
 def test_reference_points_are_the_key_points_in_full_when_given() -> None:
     points = ("Learns the noise in the training data (memorisation)", "Does poorly on new data")
-    assert semantic.reference_points(REFERENCE, points) == points
-    derived = semantic.reference_points(REFERENCE)
+    assert semantic.reference_points(prepare(REFERENCE, points)) == points
+    derived = semantic.reference_points(prepare(REFERENCE))
     assert derived[0].startswith("Overfitting: the model learns the training data too closely")
     assert all(len(p) > 20 for p in derived)

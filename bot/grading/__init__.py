@@ -90,9 +90,7 @@ def assess(
     rarity = rarity_for((r.text for r in refs), tuple(distractors))
     answer_clauses = cues.clauses(answer)
     answer_claims = cues.claims(answer)
-    sims = semantic.point_match(
-        answer, [(text, tuple(points)) for text, points in references if text.strip() or points]
-    )
+    sims = semantic.point_match(answer, refs)
     best: tuple[int, Signals, tuple[str, ...], tuple[str, ...]] | None = None
     for i, ref in enumerate(refs):
         sig, matched = signals(

@@ -26,9 +26,10 @@ LABEL_CHARS = 60  # a point on the grade card: a short phrase, not a sentence
 
 @dataclass(frozen=True)
 class Point:
-    text: str
+    text: str  # as shown on the grade card: a short label
     stems: frozenset[str]
     weight: float
+    full: str = ""  # the point in full, for the semantic layer
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def prepare(reference: str, key_points: tuple[str, ...] = ()) -> Reference:
         stems = frozenset(content_stems(raw))
         if stems:
             # Earlier points usually hold the definition; later ones are detail and examples.
-            points.append(Point(label(raw), stems, 1.0 / (1.0 + 0.25 * i)))
+            points.append(Point(label(raw), stems, 1.0 / (1.0 + 0.25 * i), raw))
     all_stems = content_stems(text)
     vocab = frozenset(all_stems).union(*(p.stems for p in points))
     return Reference(

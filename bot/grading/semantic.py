@@ -22,7 +22,10 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.grading.points import Reference
 
 log = logging.getLogger(__name__)
 
@@ -156,20 +159,13 @@ def _point_vectors(points: tuple[str, ...]) -> Any:
     return _encode(list(points))
 
 
-@lru_cache(maxsize=4096)
-def reference_points(reference: str, key_points: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The points the lexical grader uses (bot.grading.points.prepare), in full rather than as labels."""
-    from bot.grading.points import _derive_points
-    from bot.grading.text import clean_markdown, content_stems
-
-    text = clean_markdown(reference)
-    raw = [clean_markdown(p).strip() for p in key_points if p.strip()] or _derive_points(text)
-    points = tuple(p for p in raw if content_stems(p))
-    return points or ((text.strip(),) if content_stems(text) else ())
+def reference_points(ref: Reference) -> tuple[str, ...]:
+    """The points the lexical grader uses, in full rather than as labels; the whole text if none."""
+    return tuple(p.full for p in ref.points) or ((ref.text.strip(),) if ref.vocab else ())
 
 
-def point_match(answer: str, references: Sequence[tuple[str, tuple[str, ...]]]) -> list[float] | None:
-    """For each (reference, key points), the best cosine of the answer to one of its points.
+def point_match(answer: str, references: Sequence[Reference]) -> list[float] | None:
+    """For each prepared reference, the best cosine of the answer to one of its points.
 
     None when the layer is off. The answer is embedded once, whatever the number of references.
     """
@@ -177,7 +173,7 @@ def point_match(answer: str, references: Sequence[tuple[str, tuple[str, ...]]]) 
         return None
     vector = _encode_one(answer)
     out = []
-    for reference, key_points in references:
-        points = reference_points(reference, key_points)
+    for ref in references:
+        points = reference_points(ref)
         out.append(float((_point_vectors(points) @ vector).max()) if points else 0.0)
     return out
