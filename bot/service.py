@@ -344,6 +344,7 @@ class PracticeService:
                     for i, (name, ext, score) in enumerate(answers[:5], start=1)
                 ),
                 milestones=tuple((name or ext, current) for name, ext, current in streaks.all()),
+                tips=question.tips,
             )
 
         return await self.transaction(work)
@@ -756,10 +757,12 @@ def _grade_card(
         verdict=grade.verdict,
         covered=grade.covered,
         missed=grade.missed,
+        contradicted=grade.contradicted,
         feedback=grade.feedback,
         points=answer.points,
         counted=answer.counted,
         reference=reference,
+        tips=question.tips if reference else (),
         practice_streak=practice,
         channel_streak=channel,
         answer_id=answer.id,

@@ -31,6 +31,8 @@ class GradeCard:
     points: int
     counted: bool
     reference: str | None = None
+    contradicted: tuple[str, ...] = ()  # rubric points the answer states the opposite of
+    tips: tuple[str, ...] = ()  # the guide's interview tips: shown with the reference, never graded
     practice_streak: int = 0
     channel_streak: int = 0
     answer_id: int | None = None
@@ -88,6 +90,7 @@ class PostSummary:
     answered: int
     top: tuple[BoardRow, ...]
     milestones: tuple[tuple[str, int], ...] = ()
+    tips: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

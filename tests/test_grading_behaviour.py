@@ -155,7 +155,7 @@ def test_huge_and_odd_unicode_answers_do_not_crash() -> None:
 def test_the_version_is_recorded() -> None:
     d = grade("Merge sort splits the list in halves and merges them back sorted.").to_dict()
     assert d["version"].startswith(GRADER_VERSION)  # "+minilm-1" with the semantic layer
-    assert set(d) == {"score", "verdict", "covered", "missed", "feedback", "version"}
+    assert set(d) == {"score", "verdict", "covered", "missed", "contradicted", "feedback", "version"}
     assert isinstance(d["covered"], list)
 
 

@@ -52,6 +52,7 @@ class Question:
     kind: str
     references: tuple[Reference, ...]
     aliases: tuple[str, ...] = field(default=())
+    tips: tuple[str, ...] = field(default=())  # interview tips: shown after the reveal, never graded
 
     @property
     def answer(self) -> str:
@@ -80,5 +81,6 @@ class Question:
             "difficulty": self.difficulty,
             "kind": self.kind,
             "aliases": list(self.aliases),
+            "tips": list(self.tips),
             "sources": [{"file": s.file, "line": s.line} for s in self.sources],
         }

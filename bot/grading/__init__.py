@@ -44,10 +44,12 @@ class Grade:
     missed: tuple[str, ...]
     feedback: str  # one friendly sentence
     version: str = GRADER_VERSION
+    contradicted: tuple[str, ...] = ()  # points the answer states the opposite of
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["covered"], d["missed"] = list(self.covered), list(self.missed)
+        d["contradicted"] = list(self.contradicted)
         return d
 
 
