@@ -12,6 +12,7 @@ ANSWER_MARKER = re.compile(r"^\s*(?:#{1,6}\s*)?(?:✅\s*)?\*\*`?Answer`?:?`?\*\*
 KEYCAP = re.compile(r"^\s*(\d{1,2})\ufe0f?\u20e3|^\s*\U0001f51f")
 NUMBERING = re.compile(r"^\s*(?:Q(\d+)\s*[:.)]|(\d+)\s*[.):]?(?=\s))\s*")
 PLACEHOLDER = re.compile(r"^Q\d+\s*-\s*Q\d+\b")
+EXAMPLE = re.compile(r"\bexamples?\s*(?:[–—:-]|$)", re.IGNORECASE)  # "AI Example – Movie Recommendation"
 EMPHASIS = re.compile(r"(\*\*|__|`)")
 UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(.+?)_(?!\w)")
 
@@ -92,7 +93,16 @@ class Heading:
 
     @property
     def is_answer_part(self) -> bool:
-        return bool(ANSWER_PART_TITLES.match(self.title)) or (self.is_label and len(self.title.split()) > 2)
+        return (
+            bool(ANSWER_PART_TITLES.match(self.title))
+            or (self.is_label and len(self.title.split()) > 2)
+            or (bool(EXAMPLE.search(self.title)) and not self.asks)
+        )
+
+    @property
+    def is_bold_item(self) -> bool:
+        """'1. **What is X?**' followed by an answer marker: sits half a level below its section."""
+        return self.level % 1 == 0.5
 
     @property
     def is_label(self) -> bool:

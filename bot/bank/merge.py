@@ -1,11 +1,12 @@
 """Near-duplicate questions across (and within) guides become one question with every reference.
 
-Prompts are compared after normalisation: lower case, no punctuation, no "what is"/"explain" lead-in, no
-trailing "in generative AI"-style context, and only the first clause ("What is X, and how ...?" -> "X").
-Two prompts merge when rapidfuzz's token_sort_ratio of those forms reaches MERGE_THRESHOLD and they differ
-in at most one word (plurals folded). token_sort (not token_set) keeps "GAN" apart from "components of a
-GAN": a subset is not a duplicate; the word check keeps "GANs and Transformers" apart from "Transformers
-and LLMs", which share most letters but not their subject.
+Whole prompts are compared after normalisation: lower case, no punctuation, no "what is"/"explain"
+lead-in, no trailing "in generative AI"-style context. Two prompts merge when rapidfuzz's token_sort_ratio
+of those forms reaches MERGE_THRESHOLD and they differ in at most one word (plurals folded). token_sort
+(not token_set) keeps "GAN" apart from "components of a GAN": a subset is not a duplicate; the word check
+keeps "GANs and Transformers" apart from "Transformers and LLMs", which share most letters but not their
+subject; the whole prompt keeps "What is X?" apart from "What is X, and how is it trained?". Questions
+that ask the same thing in other words are merged by the curated rubric (docs/bank.md), not guessed here.
 """
 
 from __future__ import annotations
@@ -28,7 +29,16 @@ CONTEXT = re.compile(
 
 
 def normalise(prompt: str) -> str:
-    text = default_process(prompt.split(",")[0].split(" and how ")[0])
+    """The comparable form of a whole prompt."""
+    return _normal_form(default_process(prompt))
+
+
+def first_clause(prompt: str) -> str:
+    """The comparable form of a prompt's first clause: what question ids have been derived from."""
+    return _normal_form(default_process(prompt.split(",")[0].split(" and how ")[0]))
+
+
+def _normal_form(text: str) -> str:
     text = LEAD_IN.sub("", text).strip()
     text = CONTEXT.sub("", text).strip()
     return " ".join(re.sub(r"\b(an?|the)\b", " ", text).split())

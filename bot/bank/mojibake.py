@@ -15,7 +15,8 @@ import ftfy
 _EMOJI_PLANE = (0x1F000, 0x1FAFF)
 # A UTF-8 lead byte read as cp1252/cp1254 followed by a continuation byte read the same way.
 _HINT = re.compile("[\u00c2-\u00f4\u011e\u011f\u0130\u015e\u015f][\u0080-\u00bf\u0152-\u2122]")
-_LEGACY_SYMBOL = re.compile("[\U0001fb00-\U0001fbff]")
+# What "short emoji + space" decodes to: chess and legacy-computing symbols nobody writes in a guide.
+_LEGACY_SYMBOL = re.compile("[\U0001fa00-\U0001fa6f\U0001fb00-\U0001fbff]")
 _LAST_BYTE = {(0xEF, 0xB8): 0x8F, (0xE2, 0x80): 0x9D}
 _BYTE_OF: dict[str, int] = {}
 for _codec in ("cp1254", "cp1252"):  # cp1252 wins where both define a byte
@@ -78,5 +79,5 @@ def repair(text: str) -> str:
 
 def _repair_line(line: str) -> str:
     fixed = ftfy.fix_text(line, uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False)
-    # ftfy reads "short emoji + space" as one 4-byte sequence; what comes out is a legacy-computing symbol.
-    return _LEGACY_SYMBOL.sub(" ", _repair_leftovers(fixed))
+    # ftfy reads "short emoji + space" as one 4-byte sequence; what comes out is one of those symbols.
+    return _LEGACY_SYMBOL.sub("", _repair_leftovers(fixed))
