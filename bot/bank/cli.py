@@ -8,8 +8,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from bot.bank.loader import build_bank, load_bank
+from bot.bank.loader import build_bank, load_bank, load_folder
 from bot.bank.model import TOPICS, Question
+from bot.bank.rubric import RUBRIC_DIR
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_show)
-    validate = cmds.add_parser("validate", help="check bank files; exit 1 with readable errors")
+    validate = cmds.add_parser(
+        "validate", help="check bank files or a bank folder (with its rubric); exit 1 with readable errors"
+    )
     validate.add_argument("paths", nargs="+", type=Path)
     validate.set_defaults(handler=_validate)
 
@@ -36,8 +39,14 @@ def _stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
         return 0
-    print(f"{stats['total']} questions ({stats['merged_duplicates']} duplicates merged)")
-    for title in ("by_source", "by_topic", "by_difficulty", "by_kind"):
+    print(
+        f"{stats['total']} questions ({stats['merged_duplicates']} entries merged into others), "
+        f"{stats['key_points']} key points, {stats['curated']} with a curated rubric"
+    )
+    print("\nby source (entries read; distinct questions):")
+    for name, count in stats["by_source"].items():
+        print(f"  {name:<40} {count:>4} {stats['distinct_by_source'][name]:>5}")
+    for title in ("by_topic", "by_difficulty", "by_kind"):
         print(f"\n{title.replace('_', ' ')}:")
         for name, count in stats[title].items():
             print(f"  {name:<40} {count:>4}")
@@ -71,26 +80,48 @@ def _show(args: argparse.Namespace) -> int:
 
 def _render(q: Question) -> str:
     sources = ", ".join(f"{s.file}:{s.line}" for s in q.sources)
-    parts = [q.prompt, f"{q.id} · {q.topic} · {q.difficulty} · {q.kind} · {sources}", "", "Key points:"]
-    parts += [f"  - {p}" for p in q.key_points]
+    parts = [q.prompt, f"{q.id} · {q.topic} · {q.difficulty} · {q.kind} · {sources}", ""]
+    parts.append("Key points (curated):" if q.rubric else "Key points (derived from the reference):")
+    for point in q.rubric:
+        parts.append(f"  - {point.text}")
+        if point.accept:
+            parts.append(f"      accepts: {'; '.join(point.accept)}")
+        if point.wrong:
+            parts.append(f"      contradicted by: {'; '.join(point.wrong)}")
+    if not q.rubric:
+        parts += [f"  - {p}" for p in q.key_points]
     for i, answer in enumerate(q.answers, start=1):
         parts += ["", f"Reference answer {i}:" if len(q.answers) > 1 else "Reference answer:"]
         parts.append(textwrap.indent(answer, "  "))
+    if q.tips:
+        parts += ["", "Interview tips (shown after the reveal, not graded):"]
+        parts += [f"  - {tip}" for tip in q.tips]
     return "\n".join(parts)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not p.is_file()]
-    for path in missing:
-        print(f"{path}: no such file", file=sys.stderr)
-    bank = build_bank([p for p in args.paths if p.is_file()])
-    for error in bank.errors:
-        print(f"{error.file}, {error.entry}: {error.problem}", file=sys.stderr)
-    for path in args.paths:
-        if path.is_file() and path.suffix.lower() == ".md" and not bank.by_source.get(path.name):
-            print(f"{path.name}: no questions found", file=sys.stderr)
-            missing.append(path)
-    if missing or bank.errors:
+    """Files are checked together (an id used twice across them is an error); a folder with its rubric."""
+    problems = [f"{path}: no such file or folder" for path in args.paths if not path.exists()]
+    folders = [p for p in args.paths if p.is_dir()]
+    files = [p for p in args.paths if p.is_file()]
+    banks = [load_folder(folder) for folder in folders]
+    if files:
+        banks.append(build_bank(files))
+    for bank in banks:
+        problems += [str(error) for error in bank.errors]
+        problems += [
+            f"{name}: no questions found"
+            for name, count in bank.by_source.items()
+            if name.endswith(".md") and not count
+        ]
+    for line in problems:
+        print(line, file=sys.stderr)
+    for folder, bank in zip(folders, banks, strict=False):
+        if (folder / RUBRIC_DIR).is_dir() and bank.uncurated:
+            listed = ", ".join(bank.uncurated[:10])
+            print(f"note: {len(bank.uncurated)} guide question(s) have no rubric yet: {listed}")
+    if problems:
         return 1
-    print(f"OK: {len(bank.questions)} questions in {len(args.paths)} file(s).")
+    total = sum(len(b.questions) for b in banks)
+    print(f"OK: {total} questions in {len(files)} file(s) and {len(folders)} folder(s).")
     return 0

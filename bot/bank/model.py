@@ -35,6 +35,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class KeyPoint:
+    """One idea a good answer states, the phrasings an interviewer accepts for it, the claims that deny it."""
+
+    text: str
+    accept: tuple[str, ...] = ()
+    wrong: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Reference:
     """One guide's answer to a question; a merged question keeps one per guide."""
 
@@ -53,6 +62,7 @@ class Question:
     references: tuple[Reference, ...]
     aliases: tuple[str, ...] = field(default=())
     tips: tuple[str, ...] = field(default=())  # interview tips: shown after the reveal, never graded
+    rubric: tuple[KeyPoint, ...] = field(default=())  # curated key points; empty when derived
 
     @property
     def answer(self) -> str:
@@ -64,7 +74,8 @@ class Question:
 
     @property
     def key_points(self) -> tuple[str, ...]:
-        return self.references[0].key_points
+        """What the grade card lists: the rubric's points, else those derived from the first reference."""
+        return tuple(p.text for p in self.rubric) or self.references[0].key_points
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -77,6 +88,9 @@ class Question:
             "answer": self.answer,
             "answers": list(self.answers),
             "key_points": list(self.key_points),
+            "rubric": [
+                {"point": p.text, "accept": list(p.accept), "wrong": list(p.wrong)} for p in self.rubric
+            ],
             "topic": self.topic,
             "difficulty": self.difficulty,
             "kind": self.kind,
