@@ -26,6 +26,7 @@ from bot.periods import PERIODS
 from bot.review import review
 from bot.store.db import Database
 from bot.store.migrate import ensure_migrated
+from bot.store.renames import follow_renames
 from bot.store.tables import (
     Answer,
     Channel,
@@ -177,6 +178,9 @@ class PracticeService:
                 .where(QuestionRow.synced_at < now, QuestionRow.retired_at.is_(None))
                 .values(retired_at=now)
             )
+            moved = await follow_renames(session, self.bank.renamed)
+            if moved:
+                log.info("moved %d rows of members' history to the questions their old ids joined", moved)
 
         await self.transaction(work)
 
