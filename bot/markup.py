@@ -127,8 +127,9 @@ def _wrap_long_lines(text: str, width: int) -> str:
     return "\n".join(out)
 
 
-def for_chat(text: str) -> str:
-    """Tables as aligned monospace blocks and horizontal rules dropped: chat renderers show neither."""
+def for_chat(text: str, heading_levels: int = 6) -> str:
+    """Tables as aligned monospace blocks and horizontal rules dropped: chat renderers show neither.
+    Headings deeper than the platform draws (Discord: ###) become bold lines."""
     layout = _Layout(text)
     replace: dict[int, tuple[int, list[str]]] = {}
     tokens = _PARSER.parse(text)
@@ -137,6 +138,8 @@ def for_chat(text: str) -> str:
             replace[token.map[0]] = (token.map[1], ["```", *_table_lines(tokens[i:]), "```"])
         elif token.type == "hr" and token.map and token.level == 0:
             replace[token.map[0]] = (token.map[1], [""])
+        elif token.type == "heading_open" and token.map and token.markup not in _atx(heading_levels):
+            replace[token.map[0]] = (token.map[1], [f"**{plain(tokens[i + 1])}**"])
     out, line = [], 0
     while line < len(layout.lines):
         if line in replace:
@@ -147,6 +150,10 @@ def for_chat(text: str) -> str:
             out.append(layout.lines[line])
             line += 1
     return "\n".join(out)
+
+
+def _atx(levels: int) -> set[str]:
+    return {"#" * level for level in range(1, levels + 1)}
 
 
 def _table_lines(tokens: list[Token]) -> list[str]:
