@@ -9,7 +9,8 @@ from functools import cached_property
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from wcwidth import wcswidth
+
+from bot.columns import pad, width
 
 MORE = "…"
 _PARSER = MarkdownIt("commonmark").enable("table")
@@ -167,8 +168,8 @@ def _table_lines(tokens: list[Token]) -> list[str]:
             break
     columns = max(len(row) for row in rows)
     rows = [row + [""] * (columns - len(row)) for row in rows]
-    widths = [max(_width(row[c]) for row in rows) for c in range(columns)]
-    lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    widths = [max(width(row[c]) for row in rows) for c in range(columns)]
+    lines = ["  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return lines
 
@@ -178,12 +179,3 @@ def plain(inline: Token) -> str:
     return "".join(
         child.content for child in inline.children or () if child.type in ("text", "code_inline")
     ).strip()
-
-
-def _width(text: str) -> int:
-    width = wcswidth(text)
-    return width if width >= 0 else len(text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
