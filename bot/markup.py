@@ -14,6 +14,7 @@ from bot.columns import pad, width
 
 MORE = "…"
 _PARSER = MarkdownIt("commonmark").enable("table")
+_BLOCKS = MarkdownIt("commonmark").enable("table").disable("inline")  # where blocks are: no inline work
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class _Layout:
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
-        tokens = _PARSER.parse(text)
+        tokens = _BLOCKS.parse(text)
         starts = {len(self.lines)}
         for token in tokens:
             if token.map and (token.level == 0 or (token.type == "list_item_open" and token.level == 1)):
@@ -65,7 +66,11 @@ class _Layout:
         return "\n".join(body).strip("\n")
 
     def fits(self, start: int, end: int, reopen: _Fence | None, limit: int) -> bool:
-        return len(self.piece(start, end, reopen)) <= limit
+        """Whether piece(start, end) fits, from line lengths (an upper bound: the piece drops blank ends)."""
+        size = self.line_ends[end] - self.line_ends[start] - 1
+        closing = self.open_fence(end)
+        size += (len(reopen.opening) + 1 if reopen else 0) + (len(closing.closing) + 1 if closing else 0)
+        return size <= limit
 
 
 def clip(text: str, limit: int) -> tuple[str, bool]:
@@ -131,7 +136,7 @@ def _wrap_long_lines(text: str, width: int) -> str:
 def for_chat(text: str, heading_levels: int = 6) -> str:
     """Tables as aligned monospace blocks and horizontal rules dropped: chat renderers show neither.
     Headings deeper than the platform draws (Discord: ###) become bold lines."""
-    layout = _Layout(text)
+    lines = text.split("\n")
     replace: dict[int, tuple[int, list[str]]] = {}
     tokens = _PARSER.parse(text)
     for i, token in enumerate(tokens):
@@ -142,13 +147,13 @@ def for_chat(text: str, heading_levels: int = 6) -> str:
         elif token.type == "heading_open" and token.map and token.markup not in _atx(heading_levels):
             replace[token.map[0]] = (token.map[1], [f"**{plain(tokens[i + 1])}**"])
     out, line = [], 0
-    while line < len(layout.lines):
+    while line < len(lines):
         if line in replace:
-            end, lines = replace[line]
-            out += lines
+            end, instead = replace[line]
+            out += instead
             line = end
         else:
-            out.append(layout.lines[line])
+            out.append(lines[line])
             line += 1
     return "\n".join(out)
 

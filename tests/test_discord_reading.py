@@ -95,7 +95,7 @@ async def test_longest_reference_is_clipped_where_a_reader_stops_and_full_answer
     replies = [check_message(c.body) for c in token_calls[1:]]
     assert all(r["flags"] == 64 for r in replies)
     read = "\n".join(shown_text(r) for r in replies)
-    assert all(line in read for line in source.split("\n"))
+    assert question.prompt in read and all(line in read for line in source.split("\n"))
 
 
 async def test_answer_box_shows_the_whole_question(

@@ -98,7 +98,8 @@ async def test_longest_reference_is_clipped_where_a_reader_stops_and_full_answer
     await slack.click(button["action_id"], button["value"])
     await slack.fake.wait_for(lambda: len(slack.fake.responses) > before)
     messages = [check_message(r) for r in slack.fake.responses[before:]]
-    assert every_line_in(source, "\n".join(shown_text(m) for m in messages))
+    read = "\n".join(shown_text(m) for m in messages)
+    assert blocks.escape(question.prompt) in read and every_line_in(source, read)
     assert all(r.get("replace_original") is False for r in slack.fake.responses[before:])
 
 

@@ -104,8 +104,10 @@ def _messages(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
 
 def reference_messages(view: ReferenceView) -> list[list[discord.Embed]]:
     """ "Full answer": the whole reference over as many embeds (and messages) as it needs, then the tips."""
-    embeds = _reference_embeds(view.reference)
-    embeds[0].title = clip(f"{REFERENCE}: {view.prompt}", 256)
+    prompt = clip(f"**{view.prompt}**", 1000)  # in the description: a title would cut it at 256
+    embeds = _reference_embeds(view.reference, DESCRIPTION_LIMIT - len(prompt) - 2)
+    embeds[0].title = REFERENCE
+    embeds[0].description = f"{prompt}\n\n{embeds[0].description}"
     if view.tips:
         embeds[-1].add_field(name=TIPS, value=_bullets(view.tips), inline=False)
     return _messages(embeds)
