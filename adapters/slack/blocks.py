@@ -20,9 +20,8 @@ from bot.views import (
 from bot.wording import FULL_ANSWER, REFERENCE, TIPS, day_streak, plural, point_sections
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
-MARKDOWN_LIMIT = 12_000  # all `markdown` blocks of one message together
 REFERENCE_ON_CARD = 3_000  # a longer reference is clipped on the grade card, behind a "Full answer" button
-REFERENCE_PIECE = 10_000  # one message's share of a reference read in full
+REFERENCE_PIECE = 10_000  # per message: with the tips, within the 12,000 all markdown blocks may hold
 ANSWER_LIMIT = 3000  # the modal's input bound (the core refuses more than 4,000 characters anyway)
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
