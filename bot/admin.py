@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +12,7 @@ from bot.calendar import describe_weekdays, next_post, parse_hhmm, parse_weekday
 from bot.errors import UserError
 from bot.events import Actor
 from bot.store.tables import Channel, Workspace
+from bot.topics import match_list
 from bot.views import ChannelStatus
 
 REVEAL_POLICIES = ("after_close", "immediate")
@@ -29,32 +30,61 @@ def require_admin(actor: Actor, ws: Workspace) -> None:
         raise UserError(NOT_ADMIN)
 
 
+SETUP_KEYS = ("post_time", "timezone", "weekdays", "topics", "difficulty", "close_time", "reveal_policy")
+
+
+def _close_time(text: str) -> str | None:
+    text = text.strip()
+    return None if text in ("", "auto") else parse_hhmm(text).strftime("%H:%M")
+
+
+def _difficulty(text: str | None) -> str | None:
+    text = (text or "").strip().lower()
+    return None if text in ("", "any") else text
+
+
+def _reveal_policy(text: str) -> str:
+    if text not in REVEAL_POLICIES:
+        raise UserError(f"Reveal policy must be one of: {', '.join(REVEAL_POLICIES)}.")
+    return text
+
+
+def parse_changes(
+    bank, changes: dict, topics: Sequence[str] = (), difficulty: str | None = None
+) -> tuple[dict, dict[str, str]]:
+    """Each field checked on its own: the values to write, and what is wrong with each bad field, so a
+    form can point at the field. `topics` and `difficulty` are the channel's current ones."""
+    parsers = {
+        "post_time": lambda v: parse_hhmm(v).strftime("%H:%M"),
+        "close_time": _close_time,
+        "timezone": lambda v: zone(v.strip()).key,
+        "weekdays": parse_weekdays,
+        "topics": lambda v: match_list(bank.topics(), v),
+        "difficulty": _difficulty,
+        "reveal_policy": _reveal_policy,
+    }
+    values: dict = {}
+    errors: dict[str, str] = {}
+    for key, parse in parsers.items():
+        if changes.get(key) is None and not (key == "difficulty" and key in changes):
+            continue
+        try:
+            values[key] = parse(changes[key])
+        except UserError as error:
+            errors[key] = str(error)
+    if {"topics", "difficulty"} & values.keys() and not {"topics", "difficulty"} & errors.keys():
+        try:  # together they must leave at least one question
+            picking.pool(bank, values.get("topics", topics), values.get("difficulty", difficulty))
+        except UserError as error:
+            errors["difficulty" if "difficulty" in values else "topics"] = str(error)
+    return values, errors
+
+
 def apply_changes(channel: Channel, bank, changes: dict) -> None:
     """Validate every field first, then write: a bad value changes nothing."""
-    values: dict = {}
-    if changes.get("post_time") is not None:
-        values["post_time"] = parse_hhmm(changes["post_time"]).strftime("%H:%M")
-    if changes.get("close_time") is not None:
-        text = changes["close_time"].strip()
-        values["close_time"] = None if text in ("", "auto") else parse_hhmm(text).strftime("%H:%M")
-    if changes.get("timezone") is not None:
-        values["timezone"] = zone(changes["timezone"].strip()).key
-    if changes.get("weekdays") is not None:
-        values["weekdays"] = parse_weekdays(changes["weekdays"])
-    if changes.get("topics") is not None:
-        topics = [t for t in changes["topics"] if t and t != "all"]
-        picking.pool(bank, topics, None)
-        values["topics"] = topics
-    if "difficulty" in changes:
-        difficulty = changes["difficulty"] or None
-        if difficulty == "any":
-            difficulty = None
-        picking.pool(bank, values.get("topics", channel.topics), difficulty)
-        values["difficulty"] = difficulty
-    if changes.get("reveal_policy") is not None:
-        if changes["reveal_policy"] not in REVEAL_POLICIES:
-            raise UserError(f"Reveal policy must be one of: {', '.join(REVEAL_POLICIES)}.")
-        values["reveal_policy"] = changes["reveal_policy"]
+    values, errors = parse_changes(bank, changes, channel.topics or (), channel.difficulty)
+    if errors:
+        raise UserError(next(iter(errors.values())))
     for key, value in values.items():
         setattr(channel, key, value)
 

@@ -6,11 +6,15 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from bot.fonts import drawable, fonts
+
 MAX_NAME = 40
 MAX_TOPICS = 12
+TOPIC_SLOTS = 6  # a single topic gets one bar's height, not the whole panel
 
 
 @dataclass(frozen=True)
@@ -36,25 +40,35 @@ def _level_colour(average: float) -> str:
 
 
 def render_stats_png(stats: StatsPicture) -> bytes:
-    name = stats.member if len(stats.member) <= MAX_NAME else stats.member[: MAX_NAME - 1] + "…"
+    buffer = io.BytesIO()
+    stats_figure(stats).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def stats_figure(stats: StatsPicture) -> Figure:
+    """The picture as a figure: a weekly line and a bar per topic, in fonts that draw the member's name."""
+    name = drawable(stats.member)
+    name = name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
     figure = Figure(figsize=(9, 5), dpi=100)
     FigureCanvasAgg(figure)
-    figure.suptitle(f"{name}: practice so far", fontsize=14, fontweight="bold")
-    if not stats.weekly and not stats.topics:
-        figure.text(0.5, 0.5, "No answers yet: try a quiz!", ha="center", va="center", fontsize=16)
-    else:
-        weekly, topics = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
-        _weekly_panel(weekly, stats.weekly)
-        _topic_panel(topics, stats.topics)
-        figure.tight_layout(rect=(0, 0, 1, 0.93))
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    with rc_context({"font.family": fonts().for_text(name, *(t.topic for t in stats.topics))}):
+        figure.suptitle(
+            f"{name}: practice so far" if name else "Practice so far", fontsize=14, fontweight="bold"
+        )
+        if not stats.weekly and not stats.topics:
+            figure.text(0.5, 0.5, "No answers yet: try a quiz!", ha="center", va="center", fontsize=16)
+        else:
+            weekly, topics = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+            _weekly_panel(weekly, stats.weekly)
+            _topic_panel(topics, stats.topics)
+            figure.tight_layout(rect=(0, 0, 1, 0.93))
+    return figure
 
 
 def _weekly_panel(ax, weekly: list[tuple[date, float]]) -> None:
     ax.set_title("Weekly average score")
-    ax.set_ylim(0, 100)
+    ax.set_ylim(-6, 106)  # room for a whole dot at 0 and at 100
+    ax.set_yticks(range(0, 101, 20))
     ax.grid(axis="y", alpha=0.3)
     if not weekly:
         ax.text(0.5, 0.5, "No weeks yet", ha="center", va="center", transform=ax.transAxes)
@@ -72,10 +86,11 @@ def _topic_panel(ax, topics: list[TopicMastery]) -> None:
         ax.text(0.5, 0.5, "No topics yet", ha="center", va="center", transform=ax.transAxes)
         ax.set_yticks([])
         return
-    shown = sorted(topics, key=lambda t: t.average)[:MAX_TOPICS]
+    shown = sorted(topics, key=lambda t: t.average)[:MAX_TOPICS]  # the weakest, weakest on top
     rows = range(len(shown))
-    ax.barh(rows, [t.average for t in shown], color=[_level_colour(t.average) for t in shown])
-    ax.set_yticks(rows, [t.topic for t in shown], fontsize=9)
+    ax.barh(rows, [t.average for t in shown], height=0.6, color=[_level_colour(t.average) for t in shown])
+    ax.set_yticks(rows, [drawable(t.topic) for t in shown], fontsize=9)
+    ax.set_ylim(max(len(shown), TOPIC_SLOTS) - 0.5, -0.5)
     for row, topic in zip(rows, shown, strict=True):
         label = f"{topic.average:.0f} ({topic.answers})"
         if topic.average > 80:  # no room right of a long bar: write inside it

@@ -13,15 +13,14 @@ from bot.bank import Bank
 from bot.bank.model import Question
 from bot.errors import UserError
 from bot.store.tables import Review
+from bot.topics import DIFFICULTIES, match
 
 
 def pool(bank: Bank, topics: Sequence[str] = (), difficulty: str | None = None) -> list[Question]:
-    """The questions a filter allows, or a friendly error naming what exists."""
-    known = bank.topics()
-    unknown = [t for t in topics if t not in known]
-    if unknown:
-        raise UserError(f"Unknown topic {unknown[0]!r}. Topics: {', '.join(sorted(known))}.")
-    if difficulty and difficulty not in ("easy", "medium", "hard"):
+    """The questions a filter allows (topics as members type them), or a friendly error naming what exists."""
+    topics = [match(bank.topics(), t) for t in topics]
+    difficulty = difficulty.strip().lower() if difficulty else None
+    if difficulty and difficulty not in DIFFICULTIES:
         raise UserError("Difficulty must be easy, medium or hard.")
     chosen = [
         q

@@ -48,6 +48,7 @@ from bot.views import (
     Leaderboard,
     PostSummary,
     QuestionCard,
+    ReferenceView,
     StatsView,
     StreakView,
     TopicLine,
@@ -349,6 +350,7 @@ class PracticeService:
                 ),
                 milestones=tuple((name or ext, current) for name, ext, current in streaks.all()),
                 tips=question.tips,
+                card=await self._post_card(session, post, now),
             )
 
         return await self.transaction(work)
@@ -385,6 +387,10 @@ class PracticeService:
             actor, lambda channel, ws, now: admin.apply_changes(channel, self.bank, changes)
         )
 
+    def check_setup(self, **changes: object) -> dict[str, str]:
+        """What is wrong with each field of a setup form, checked before anything is saved (no database)."""
+        return admin.parse_changes(self.bank, changes)[1]
+
     async def pause_channel(self, actor: Actor) -> ChannelStatus:
         def pause(channel: Channel, ws: Workspace, now: datetime) -> None:
             channel.enabled = False
@@ -420,14 +426,38 @@ class PracticeService:
             attempt = QuizAttempt(member_id=member.id, question_id=question.id, started_at=now)
             session.add(attempt)
             await session.flush()
-            return QuestionCard(
-                question_id=question.id,
-                prompt=question.prompt,
-                topic=question.topic,
-                difficulty=question.difficulty,
-                kind=question.kind,
-                attempt_id=attempt.id,
-            )
+            return _quiz_card(question, attempt.id)
+
+        return await self.transaction(work)
+
+    async def quiz_card(self, actor: Actor, attempt_id: int) -> QuestionCard:
+        """The member's quiz question again, for the box they answer it in."""
+
+        async def work(session: AsyncSession) -> QuestionCard:
+            _, member = await self._context(session, actor)
+            attempt = await session.get(QuizAttempt, attempt_id)
+            if attempt is None or attempt.member_id != member.id:
+                raise UserError("That quiz question is not yours to answer; start one with /quiz.")
+            return _quiz_card(self._question(attempt.question_id), attempt.id)
+
+        return await self.transaction(work)
+
+    async def full_reference(self, actor: Actor, answer_id: int) -> ReferenceView:
+        """The whole reference behind one of the member's grades, once it has been revealed to them."""
+        now = self.clock()
+
+        async def work(session: AsyncSession) -> ReferenceView:
+            _, member = await self._context(session, actor)
+            answer = await session.get(Answer, answer_id)
+            if answer is None or answer.member_id != member.id:
+                raise UserError("That answer is not yours.")
+            if answer.post_id is not None:
+                post = await session.get(DailyPost, answer.post_id)
+                channel = await session.get(Channel, post.channel_id)
+                if channel.reveal_policy != "immediate" and not _is_closed(post, now):
+                    raise UserError("The reference answer comes when the question closes.")
+            question = self._question(answer.question_id)
+            return ReferenceView(question.id, question.prompt, question.answer, question.tips)
 
         return await self.transaction(work)
 
@@ -621,6 +651,17 @@ class PracticeService:
 
         name, tz, rows = await self.transaction(work)
         return _stats_view(name, tz, rows, picture)
+
+
+def _quiz_card(question: Question, attempt_id: int) -> QuestionCard:
+    return QuestionCard(
+        question_id=question.id,
+        prompt=question.prompt,
+        topic=question.topic,
+        difficulty=question.difficulty,
+        kind=question.kind,
+        attempt_id=attempt_id,
+    )
 
 
 def _stats_view(name: str, tz: str, rows: list[tuple[datetime, int, str]], picture: bool) -> StatsView:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 
 class Settings(BaseSettings):
@@ -14,6 +16,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default="sqlite+aiosqlite:///data/interview-bot.db")
     questions_dir: Path = Field(default=Path("questions"))
+    data_dir: Path | None = None  # files the bot writes (stats pictures); see data_folder()
     default_timezone: str = "UTC"
     log_level: str = "INFO"
 
@@ -52,3 +55,14 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def data_folder(settings: Settings, database_url: str) -> Path:
+    """Where the bot keeps its files, whatever the current directory: DATA_DIR, else beside its SQLite
+    database, else the user's data folder (XDG_DATA_HOME or ~/.local/share)."""
+    if settings.data_dir is not None:
+        return settings.data_dir.expanduser().resolve()
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return Path(url.database).expanduser().resolve().parent
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "interview-bot"

@@ -91,6 +91,17 @@ class PostSummary:
     top: tuple[BoardRow, ...]
     milestones: tuple[tuple[str, int], ...] = ()
     tips: tuple[str, ...] = ()
+    card: QuestionCard | None = None  # the daily card as it stands closed: adapters edit the posted one
+
+
+@dataclass(frozen=True)
+class ReferenceView:
+    """A reference answer in full, for a member it has been revealed to ("Full answer")."""
+
+    question_id: str
+    prompt: str
+    reference: str
+    tips: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class Call:
     method: str
     path: str
     body: dict
+    answer: object = None  # what the stand-in answered (a created message, with its id)
 
 
 def message(channel_id: str, message_id: int | str, **fields) -> dict:
@@ -98,9 +99,9 @@ class FakeDiscord:
             form = await request.post()
             body = json.loads(form.get("payload_json", "{}"))
             body["_files"] = [f.filename for k, f in form.items() if k.startswith("files[")]
-        self.calls.append(Call(request.method, path, body))
-        self._changed.set()
         status, data = self._answer(request.method, path, body)
+        self.calls.append(Call(request.method, path, body, data))
+        self._changed.set()
         # discord.py reads JSON only when the content type is exactly application/json
         return web.Response(
             body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
@@ -248,7 +249,9 @@ class Payloads:
         return self._base(3, {"custom_id": custom_id, "component_type": 2}, user, admin, message=on)
 
     def modal(self, custom_id: str, user: str, values: dict[str, str], admin: bool = False) -> dict:
-        rows = [
-            {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()
+        """A modal submission as Discord sends it for inputs inside labels (type 18)."""
+        labels = [
+            {"type": 18, "id": n, "component": {"type": 4, "id": n + 1, "custom_id": k, "value": v}}
+            for n, (k, v) in enumerate(values.items(), start=1)
         ]
-        return self._base(5, {"custom_id": custom_id, "components": rows}, user, admin)
+        return self._base(5, {"custom_id": custom_id, "components": labels}, user, admin)

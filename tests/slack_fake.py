@@ -108,6 +108,9 @@ class FakeSlack:
             return {"ok": True, "url": f"{self.base.replace('http', 'ws', 1)}/link?n={n}"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + params["users"]}}
+        if method == "chat.getPermalink":
+            ts = params["message_ts"]
+            return {"ok": True, "permalink": f"https://t1.example/archives/{params['channel']}/p{ts}"}
         if method == "views.open":
             return {"ok": True, "view": {"id": "V1"}}
         if method == "files.getUploadURLExternal":

@@ -11,20 +11,28 @@ ROOT = Path(__file__).resolve().parents[1]
 ANSWER = "Self-attention lets every token weigh every other token in the sequence to build context"
 
 
-def console(user: str, db: Path, script: str, cwd: Path) -> str:
-    env = {**os.environ, "QUESTIONS_DIR": str(ROOT / "questions")}
+def console_env(questions: Path = ROOT / "questions") -> dict[str, str]:
+    env = {**os.environ, "QUESTIONS_DIR": str(questions)}
     env.pop("DATABASE_URL", None)
+    return env
+
+
+def run_console(user: str, db: Path, script: str, cwd: Path, questions: Path = ROOT / "questions"):
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--user", user, "--db", f"sqlite:///{db}"],
         input=script,
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=env,
+        env=console_env(questions),
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout
+    return result
+
+
+def console(user: str, db: Path, script: str, cwd: Path, questions: Path = ROOT / "questions") -> str:
+    return run_console(user, db, script, cwd, questions).stdout
 
 
 def test_quiz_grade_streak_and_leaderboard_for_two_members(tmp_path: Path) -> None:
@@ -32,7 +40,7 @@ def test_quiz_grade_streak_and_leaderboard_for_two_members(tmp_path: Path) -> No
     script = f"/quiz transformers\n{ANSWER}\n/streak\n/leaderboard all\n"
     first = console("ada", db, script, tmp_path)
     assert "Quiz · transformers" in first
-    assert "Score " in first and ("Covered:" in first or "Missed:" in first)
+    assert "Score " in first and ("✓ Covered" in first or "○ Missed" in first)
     assert "Practice streak: 1 day" in first
     assert ">" not in first.splitlines()[0], "piped input gets no prompt noise"
     assert "1. ada" in first

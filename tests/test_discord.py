@@ -4,7 +4,6 @@ client's own state and command tree, its HTTP client talking to a stand-in REST 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import discord
 import pytest
@@ -13,70 +12,24 @@ from sqlalchemy import func, select
 from adapters.discord.cli import application_id_from_token, invite_url
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
-from bot.events import Place
 from bot.publishing import ChannelUnavailable
 from bot.service import PracticeService
-from bot.settings import Settings
-from bot.store.tables import Answer, Channel
-from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, Payloads, message
+from bot.store.tables import Channel
+from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, message
+from tests.discord_harness import (
+    ADA,
+    BOSS,
+    GOOD,
+    PLACE,
+    Discord,
+    bot,
+    chat,
+    connect,
+    count_answers,
+    fake,
+)
 
-PLACE = Place("discord", GUILD, CHANNEL)
-ADA, BOSS = "400000000000000001", "400000000000000002"
-GOOD = "Attention lets each token weigh every other token with queries keys and values"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    await fake.start()
-    original = discord.http.Route.BASE
-    discord.http.Route.BASE = fake.base
-    yield fake
-    discord.http.Route.BASE = original
-    await fake.stop()
-
-
-async def connect(service: PracticeService) -> InterviewBot:
-    settings = Settings(discord_token="x.y.z", discord_test_guild=int(GUILD), card_refresh_seconds=0.05)
-    client = InterviewBot(service, settings)
-    await client.login("x.y.z")  # runs setup_hook: dynamic items, command sync to the test server
-    return client
-
-
-@pytest.fixture
-async def bot(service: PracticeService, fake: FakeDiscord) -> AsyncIterator[InterviewBot]:
-    client = await connect(service)
-    yield client
-    await client.close()
-
-
-class Discord:
-    def __init__(self, client: InterviewBot, fake: FakeDiscord) -> None:
-        self.client, self.fake, self.payloads = client, fake, Payloads()
-
-    async def send(self, payload: dict, replies: int = 1) -> list:
-        """Dispatch as the gateway would, then wait for the bot's replies to this interaction."""
-        token = payload["token"]
-        self.client._connection.parse_interaction_create(payload)
-
-        def mine():
-            found = [c for c in self.fake.replies() if token in c.path]
-            return found if len(found) >= replies else None
-
-        return await self.fake.wait_for(mine)
-
-
-@pytest.fixture
-def chat(bot: InterviewBot, fake: FakeDiscord) -> Discord:
-    return Discord(bot, fake)
-
-
-def said(calls) -> str:
-    return " ".join(str(c.body) for c in calls)
-
-
-async def count_answers(service: PracticeService) -> int:
-    return await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Answer)))
+__all__ = ["bot", "chat", "fake"]  # fixtures
 
 
 async def test_commands_sync_once_to_the_test_server(bot: InterviewBot, fake: FakeDiscord) -> None:
@@ -115,7 +68,7 @@ async def test_quiz_button_modal_grade_then_board_streak_and_stats(
     calls = await chat.send(chat.payloads.modal(modal_id, ADA, {"answer": GOOD}), replies=2)
     grade = calls[1].body
     assert grade["flags"] == 64 and grade["embeds"][0]["title"].startswith("Score ")
-    assert "Reference answer" in str(grade["embeds"][0]["fields"])
+    assert grade["embeds"][1]["title"] == "Reference answer" and grade["embeds"][1]["description"]
     assert grade["components"][0]["components"][0]["custom_id"].startswith("appeal:open:")
     assert await count_answers(service) == 1
     board = (await chat.send(chat.payloads.command("leaderboard", ADA, period="all"), replies=2))[1].body

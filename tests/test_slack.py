@@ -7,128 +7,34 @@ import asyncio
 import json
 import re
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from adapters.slack.runtime import SlackRuntime
 from bot.events import Place
 from bot.service import PracticeService
 from bot.settings import Settings
-from bot.store.tables import Answer, Channel
+from bot.store.tables import Channel
 from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
+from tests.slack_harness import (
+    CHANNEL,
+    GOOD,
+    PLACE,
+    SECRET,
+    TEAM,
+    Slack,
+    answer_values,
+    blocks_of,
+    count_answers,
+    fake,
+    settings_for,
+    slack,
+)
 
-SECRET = "test-signing-secret"
-TEAM, CHANNEL = "T1", "C1"
-PLACE = Place("slack", TEAM, CHANNEL)
-GOOD = "Attention lets each token weigh every other token with queries keys and values"
-
-
-class Slack:
-    """Sends what Slack would send to the running app, signed, and reads what the app sent back."""
-
-    def __init__(self, runtime: SlackRuntime, fake: FakeSlack, http: aiohttp.ClientSession) -> None:
-        self.runtime, self.fake, self.http = runtime, fake, http
-        self.url = f"http://127.0.0.1:{runtime.port}"
-        self._responses = 0
-
-    async def post(self, body: str, **headers: str) -> aiohttp.ClientResponse:
-        merged = signed_headers(SECRET, body) | headers
-        async with self.http.post(self.url + "/slack/events", data=body, headers=merged) as response:
-            await response.read()
-            return response
-
-    async def command(self, text: str, user: str = "U1", team: str = TEAM, name: str = "") -> dict:
-        """Run `/interview TEXT` and return what the app sent to the response URL."""
-        self._responses += 1
-        before = len(self.fake.responses)
-        url = f"{self.fake.base}/respond/{self._responses}"
-        response = await self.post(command_body(text, user, CHANNEL, team, url, name))
-        assert response.status == 200
-        return await self.fake.wait_for(
-            lambda: self.fake.responses[before] if len(self.fake.responses) > before else None
-        )
-
-    async def click(self, action_id: str, value: str, user: str = "U1", message_ts: str = "1.000100") -> None:
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "channel": {"id": CHANNEL, "name": "practice"},
-            "message": {"ts": message_ts, "text": "x"},
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
-            "trigger_id": f"trigger-{user}",
-            "response_url": f"{self.fake.base}/respond/click",
-            "actions": [{"action_id": action_id, "block_id": "b", "value": value, "type": "button"}],
-        }
-        assert (await self.post(payload_body(payload))).status == 200
-
-    async def submit(
-        self, view: dict, values: dict, user: str = "U1", **headers: str
-    ) -> aiohttp.ClientResponse:
-        payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": "t",
-            "view": {**view, "id": "V1", "state": {"values": values}},
-        }
-        return await self.post(payload_body(payload), **headers)
-
-    async def opened_view(self, count: int) -> dict:
-        calls = await self.fake.wait_for(
-            lambda: len(self.fake.of("views.open")) >= count and self.fake.of("views.open")
-        )
-        view = calls[count - 1].params["view"]
-        return json.loads(view) if isinstance(view, str) else view
-
-
-def answer_values(text: str) -> dict:
-    return {"answer": {"text": {"type": "plain_text_input", "value": text}}}
-
-
-def blocks_of(call) -> str:
-    value = call.params.get("blocks", "")
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-async def count_answers(service: PracticeService) -> int:
-    return await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Answer)))
-
-
-def settings_for(fake: FakeSlack, **extra) -> Settings:
-    base = {
-        "slack_signing_secret": SECRET,
-        "slack_api_url": fake.api_url,
-        "slack_port": 0,
-        "slack_host": "127.0.0.1",
-        "slack_admins": [],
-        "slack_app_token": None,
-        "slack_client_id": None,
-        "slack_client_secret": None,
-        "card_refresh_seconds": 0.05,
-    }
-    return Settings(**(base | extra))
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def slack(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Slack]:
-    runtime = SlackRuntime(service, settings_for(fake, slack_bot_token="xoxb-T1"))
-    await runtime.start()
-    async with aiohttp.ClientSession() as http:
-        yield Slack(runtime, fake, http)
-    await runtime.close()
+__all__ = ["fake", "slack"]  # fixtures
 
 
 async def test_a_burst_of_requests_checks_the_token_once(slack: Slack) -> None:

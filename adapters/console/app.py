@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import shlex
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from rich.console import Console
+
 from adapters.console import render
+from bot.admin import SETUP_KEYS
 from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService
+from bot.topics import quiz_request
 from bot.views import QuestionCard
 
 HELP = """Commands:
   /daily                 today's question of this channel
-  /quiz [topic]          a personal question (see /topics)
+  /quiz [topic] [easy|medium|hard]  a personal question (see /topics)
   /answer TEXT           answer the open question (plain text works too)
   /leaderboard [week|month|all]
   /streak                your streaks
@@ -28,7 +33,7 @@ HELP = """Commands:
 Admin:
   /status                this channel's daily schedule
   /setup KEY=VALUE ...   post_time=09:00 timezone=Europe/Berlin weekdays=mon-fri
-                         topics=rag,llms difficulty=easy|medium|hard|any close_time=17:00|auto
+                         topics=rag, llms difficulty=easy|medium|hard|any close_time=17:00|auto
                          reveal_policy=after_close|immediate
   /pause  /resume  /skip the daily question
   /appeals               pending appeals
@@ -36,8 +41,6 @@ Admin:
   /reject ID [NOTE]      reject an appeal
   /help                  this list
   /quit                  leave"""
-
-SETUP_KEYS = ("post_time", "timezone", "weekdays", "topics", "difficulty", "close_time", "reveal_policy")
 
 PLACE = Place(platform="console", workspace="local", channel="console", workspace_name="Console")
 
@@ -47,12 +50,24 @@ class ConsoleSession:
     service: PracticeService
     actor: Actor
     out: TextIO
-    picture_dir: Path
+    picture_dir: Path  # the bot's data folder: pictures go in it whatever the current directory
     open_question: QuestionCard | None = None
     last_answer_id: int | None = None
+    screen: Console = field(init=False)
 
-    def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+    def __post_init__(self) -> None:
+        self.screen = Console(file=self.out, markup=False, emoji=False, highlight=False)
+
+    def say(self, shown: render.Shown) -> None:
+        """Styled in a terminal; plain text (no escape codes, no trailing padding) when output is piped."""
+        with self.screen.capture() as captured:
+            for part in [shown] if isinstance(shown, str) else shown:
+                self.screen.print(part, soft_wrap=isinstance(part, str))  # plain lines: never re-wrapped
+        text = captured.get()
+        if not self.screen.is_terminal:
+            text = "\n".join(line.rstrip() for line in text.split("\n"))
+        self.out.write(text)
+        self.out.flush()
 
     async def handle(self, line: str) -> bool:
         """Run one input line; False means the member asked to leave."""
@@ -86,8 +101,7 @@ async def _daily(session: ConsoleSession, _: str) -> None:
 
 
 async def _quiz(session: ConsoleSession, rest: str) -> None:
-    topic = rest.lower() or None
-    session.open_question = await session.service.start_quiz(session.actor, topic)
+    session.open_question = await session.service.start_quiz(session.actor, *quiz_request(_words(rest)))
     session.say(render.question(session.open_question))
 
 
@@ -120,9 +134,11 @@ async def _stats(session: ConsoleSession, _: str) -> None:
     view = await session.service.stats(session.actor)
     path = None
     if view.answers and view.picture_png:
-        session.picture_dir.mkdir(parents=True, exist_ok=True)
-        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", session.actor.user).strip("-") or "member"
-        target = session.picture_dir / f"stats-{slug}.png"
+        folder = session.picture_dir / "pictures"
+        folder.mkdir(parents=True, exist_ok=True)
+        user = session.actor.user
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", user).strip("-")[:40] or "member"
+        target = folder / f"stats-{slug}-{hashlib.sha256(user.encode()).hexdigest()[:10]}.png"
         target.write_bytes(view.picture_png)
         path = str(target)
     session.say(render.stats(view, path))
@@ -164,12 +180,17 @@ async def _status(session: ConsoleSession, _: str) -> None:
 
 
 async def _setup(session: ConsoleSession, rest: str) -> None:
-    changes: dict[str, object] = {}
-    for pair in _words(rest):
-        key, sep, value = pair.partition("=")
-        if not sep or key not in SETUP_KEYS:
+    """KEY=VALUE pairs; a value may go on past a space (`topics=rag, llms`)."""
+    changes: dict[str, str] = {}
+    key = None
+    for word in _words(rest):
+        name, sep, value = word.partition("=")
+        if sep and name in SETUP_KEYS:
+            key, changes[name] = name, value
+        elif key is not None and not sep:
+            changes[key] = f"{changes[key]} {word}"
+        else:
             raise UserError(f"Settings look like KEY=VALUE with KEY one of: {', '.join(SETUP_KEYS)}.")
-        changes[key] = [t.strip() for t in value.split(",") if t.strip()] if key == "topics" else value
     if not changes:
         raise UserError("Nothing to change. Example: /setup post_time=09:00 timezone=Europe/Berlin")
     session.say(render.status(await session.service.configure_channel(session.actor, **changes)))

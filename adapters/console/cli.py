@@ -7,7 +7,6 @@ import asyncio
 import getpass
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 from adapters.console.app import PLACE, ConsoleSession, run_console
 from adapters.console.publisher import ConsolePublisher
@@ -15,7 +14,7 @@ from adapters.runner import configured_platforms, serve
 from bot.events import Actor
 from bot.runtime import build_service, configure_logging
 from bot.scheduling import DailyScheduler
-from bot.settings import get_settings
+from bot.settings import data_folder, get_settings
 from bot.store import migrate
 from bot.store.migrate import NotMigrated
 
@@ -48,7 +47,7 @@ def _console(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         service = await build_service(url, settings)
-        session = ConsoleSession(service, actor, sys.stdout, Path("data"))
+        session = ConsoleSession(service, actor, sys.stdout, data_folder(settings, url))
         scheduler = None
         if sys.stdin.isatty() and settings.run_scheduler:  # piped input stays deterministic
             scheduler = DailyScheduler(

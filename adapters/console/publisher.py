@@ -21,7 +21,7 @@ class ConsolePublisher:
         return f"console:{card.post_id}"
 
     async def post_summary(self, place: Place, message_ref: str | None, summary: PostSummary) -> None:
-        self.session.say("\n" + render.summary(summary))
+        self.session.say(["", *render.summary(summary)])
 
     async def notify_admins(self, place: Place, text: str) -> None:
         self.session.say(text)

@@ -1,7 +1,12 @@
-"""Plain-text rendering of the core's view models for a terminal."""
+"""The core's view models for a terminal: plain lines, and the bank's Markdown as rich renders it (styled in
+a terminal, plain text when the output is piped; `ConsoleSession.say` decides)."""
 
 from __future__ import annotations
 
+from rich.console import RenderableType
+from rich.markdown import Markdown
+
+from bot.columns import pad, width
 from bot.views import (
     AppealView,
     ChannelStatus,
@@ -12,7 +17,9 @@ from bot.views import (
     StatsView,
     StreakView,
 )
-from bot.wording import plural
+from bot.wording import REFERENCE, TIPS, day_streak, plural, point_sections, points, streaks
+
+Shown = str | list[RenderableType]  # a plain line (never wrapped or parsed), or parts printed in order
 
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
@@ -26,32 +33,34 @@ def question(card: QuestionCard) -> str:
     return "\n".join(lines)
 
 
-def grade(card: GradeCard) -> str:
-    points = f"+{card.points} points" if card.counted else "practice only (already counted today)"
-    lines = [f"Score {card.score}/100 · {card.verdict} · {points}"]
-    if card.covered:
-        lines.append("Covered: " + "; ".join(card.covered))
-    if card.missed:
-        lines.append("Missed: " + "; ".join(card.missed))
-    lines.append(card.feedback)
-    if card.practice_streak:
-        lines.append(f"Practice streak: {_days(card.practice_streak)}")
-    if card.channel_streak:
-        lines.append(f"Daily streak: {_days(card.channel_streak)}")
+def _bullets(title: str, items: tuple[str, ...]) -> Markdown:
+    return Markdown(f"**{title}**\n\n" + "\n".join(f"- {item}" for item in items))
+
+
+def grade(card: GradeCard) -> Shown:
+    parts: list[RenderableType] = [f"Score {card.score}/100 · {card.verdict} · {points(card)}"]
+    parts += [_bullets(title, items) for title, items in point_sections(card)]
+    parts.append(Markdown(card.feedback))
+    if streaks(card):
+        parts.append(streaks(card).capitalize())
     if card.reference:
-        lines += ["", "Reference answer:", card.reference]
+        parts += ["", Markdown(f"**{REFERENCE}**\n\n{card.reference}")]
+        if card.tips:
+            parts.append(_bullets(TIPS, card.tips))
     if card.answer_id is not None:
-        lines.append("Think the grade is wrong? /appeal REASON")
-    return "\n".join(lines)
+        parts.append("Think the grade is wrong? /appeal REASON")
+    return parts
 
 
 def leaderboard(board: Leaderboard) -> str:
+    """Columns by display width, so a CJK or emoji name keeps the points in line."""
     lines = [f"Leaderboard · {PERIOD_NAMES[board.period]} · {board.scope}"]
     if not board.rows:
         lines.append("No points yet. Answer a question to get on the board.")
-    width = max((len(r.member) for r in board.rows), default=0)
+    cells = max((width(r.member) for r in board.rows), default=0)
     for r in board.rows:
-        lines.append(f"{r.rank:>3}. {r.member:<{width}}  {r.points:>6} pts  ({plural(r.answers, 'answer')})")
+        answers = plural(r.answers, "answer")
+        lines.append(f"{r.rank:>3}. {pad(r.member, cells)}  {r.points:>6} pts  ({answers})")
     if board.me and all(r.rank != board.me.rank for r in board.rows):
         me = board.me
         lines.append(f"You: #{me.rank} with {me.points} pts ({plural(me.answers, 'answer')})")
@@ -86,14 +95,15 @@ def _days(n: int) -> str:
     return plural(n, "day")
 
 
-def summary(view: PostSummary) -> str:
-    lines = [f"Daily question closed · {plural(view.answered, 'answer')}", view.prompt, ""]
-    lines += ["Reference answer:", view.reference]
+def summary(view: PostSummary) -> Shown:
+    parts: list[RenderableType] = [f"Daily question closed · {plural(view.answered, 'answer')}", view.prompt]
+    parts += ["", Markdown(f"**{REFERENCE}**\n\n{view.reference}")]
+    if view.tips:
+        parts.append(_bullets(TIPS, view.tips))
     if view.top:
-        lines += ["", "Top scores:"] + [f"  {r.rank}. {r.member} {r.points}/100" for r in view.top]
-    for member, days in view.milestones:
-        lines.append(f"{member} reached a {plural(days, 'day')} streak!")
-    return "\n".join(lines)
+        parts += ["", "Top scores:"] + [f"  {r.rank}. {r.member} {r.points}/100" for r in view.top]
+    parts += [f"{member} reached {day_streak(days)}!" for member, days in view.milestones]
+    return parts
 
 
 def status(view: ChannelStatus) -> str:

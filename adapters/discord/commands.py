@@ -13,6 +13,7 @@ from adapters.discord import embeds
 from adapters.discord.people import actor
 from adapters.discord.views import AppealDecision, QuizAnswer, service_of, tell
 from bot.errors import UserError
+from bot.topics import suggestions
 
 HELP = (
     "**/quiz** [topic] [difficulty] — a private question for you\n"
@@ -37,10 +38,8 @@ class Tree(app_commands.CommandTree):
 
 
 async def topic_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    topics = service_of(interaction).topics()
-    return [
-        app_commands.Choice(name=f"{t} ({n})", value=t) for t, n in topics.items() if current.lower() in t
-    ][:25]
+    counts = service_of(interaction).topics()
+    return [app_commands.Choice(name=f"{t} ({counts[t]})", value=t) for t in suggestions(counts, current)]
 
 
 async def timezone_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -60,7 +59,7 @@ async def quiz(
     await interaction.response.defer(ephemeral=True, thinking=True)
     card = await service_of(interaction).start_quiz(actor(interaction), topic, difficulty)
     view = discord.ui.View(timeout=None)
-    view.add_item(QuizAnswer(card.attempt_id, card.prompt))
+    view.add_item(QuizAnswer(card.attempt_id))
     await interaction.followup.send(embed=embeds.question(card), view=view, ephemeral=True)
 
 
@@ -162,7 +161,7 @@ async def setup(
         "reveal_policy": reveal_policy,
     }
     if topics is not None:
-        changes["topics"] = [t.strip() for t in topics.split(",") if t.strip()]
+        changes["topics"] = topics
     if difficulty is not None:
         changes["difficulty"] = difficulty
     status = await service_of(interaction).configure_channel(actor(interaction), **changes)

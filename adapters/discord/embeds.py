@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 from discord.utils import escape_markdown
 
+from bot import markup, wording
 from bot.views import (
     AppealView,
     ChannelStatus,
@@ -12,29 +13,38 @@ from bot.views import (
     Leaderboard,
     PostSummary,
     QuestionCard,
+    ReferenceView,
     StatsView,
     StreakView,
 )
-from bot.wording import plural
+from bot.wording import REFERENCE, TIPS, day_streak, plural, point_sections
 
 DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024
+MESSAGE_LIMIT = 6000  # every embed of one message together
+EMBEDS_PER_MESSAGE = 10
+REFERENCE_ON_CARD = 3000  # a longer reference is clipped on the grade card, behind a "Full answer" button
+HEADINGS = 3  # Discord draws #, ## and ###; deeper ones show their hashes
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 BLUE, GREEN, AMBER, RED = 0x3B82F6, 0x22C55E, 0xF59E0B, 0xEF4444
 
 
 def clip(text: str, limit: int) -> str:
-    """Keep within Discord's limits, ending on a whole line where one is near."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 2]
-    if "\n" in cut[limit // 2 :]:
-        cut = cut.rsplit("\n", 1)[0]
-    return cut.rstrip() + "\n…"
+    """Keep within Discord's limits, ending where a reader can stop (code fences closed)."""
+    return text if len(text) <= limit else markup.clip(text, limit)[0]
 
 
 def user_text(text: str) -> str:
     return escape_markdown(text)
+
+
+def chat_markdown(text: str) -> str:
+    return markup.for_chat(text, HEADINGS)
+
+
+def size(embeds: list[discord.Embed]) -> int:
+    """Characters Discord counts against a message's 6,000."""
+    return sum(len(e) for e in embeds)
 
 
 def question(card: QuestionCard) -> discord.Embed:
@@ -48,42 +58,78 @@ def question(card: QuestionCard) -> discord.Embed:
     return embed
 
 
-def grade(card: GradeCard) -> discord.Embed:
+def _bullets(items: tuple[str, ...]) -> str:
+    return clip("\n".join(f"- {item}" for item in items), FIELD_LIMIT)
+
+
+def grade(card: GradeCard) -> tuple[list[discord.Embed], bool]:
+    """The grade, then the reference in an embed of its own (clipped where a reader can stop, within the
+    message's 6,000 characters) with the interview tips; and whether the reference was clipped."""
     colour = {"correct": GREEN, "partial": AMBER}.get(card.verdict, RED)
-    points = f"+{card.points} points" if card.counted else "practice only (already counted today)"
     embed = discord.Embed(
         title=f"Score {card.score}/100 · {card.verdict}", description=clip(card.feedback, 1000), colour=colour
     )
-    embed.add_field(name="Points", value=points, inline=False)
-    if card.covered:
-        embed.add_field(name="Covered", value=clip("\n".join(f"✓ {p}" for p in card.covered), FIELD_LIMIT))
-    if card.missed:
-        embed.add_field(name="Missed", value=clip("\n".join(f"✗ {p}" for p in card.missed), FIELD_LIMIT))
-    if card.reference:
-        embed.add_field(name="Reference answer", value=clip(card.reference, FIELD_LIMIT), inline=False)
-    streaks = []
-    if card.practice_streak:
-        streaks.append(f"practice streak {plural(card.practice_streak, 'day')}")
-    if card.channel_streak:
-        streaks.append(f"daily streak {plural(card.channel_streak, 'day')}")
-    if streaks:
-        embed.set_footer(text=" · ".join(streaks))
-    return embed
+    embed.add_field(name="Points", value=wording.points(card), inline=False)
+    for title, items in point_sections(card):
+        embed.add_field(name=title, value=_bullets(items), inline=False)
+    if wording.streaks(card):
+        embed.set_footer(text=wording.streaks(card))
+    if not card.reference:
+        return [embed], False
+    reference = discord.Embed(title=REFERENCE, colour=colour)
+    if card.tips:
+        reference.add_field(name=TIPS, value=_bullets(card.tips), inline=False)
+    room = min(DESCRIPTION_LIMIT, REFERENCE_ON_CARD, MESSAGE_LIMIT - size([embed, reference]))
+    reference.description, clipped = markup.clip(chat_markdown(card.reference), room)
+    return [embed, reference], clipped
 
 
-def summary(view: PostSummary) -> discord.Embed:
-    embed = discord.Embed(
-        title=f"Closed · {plural(view.answered, 'answer')}",
-        description=clip(f"**{view.prompt}**\n\n{view.reference}", DESCRIPTION_LIMIT),
-        colour=BLUE,
-    )
+def _reference_embeds(reference: str, first_room: int = DESCRIPTION_LIMIT) -> list[discord.Embed]:
+    pieces = markup.split(chat_markdown(reference), DESCRIPTION_LIMIT)
+    if len(pieces[0]) > first_room:
+        pieces = [*markup.split(pieces[0], first_room), *pieces[1:]]
+    return [discord.Embed(description=piece, colour=BLUE) for piece in pieces]
+
+
+def _messages(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
+    """Embeds packed into messages within 10 embeds and 6,000 characters each."""
+    messages: list[list[discord.Embed]] = [[]]
+    for embed in embeds:
+        last = messages[-1]
+        if last and (len(last) == EMBEDS_PER_MESSAGE or size([*last, embed]) > MESSAGE_LIMIT):
+            messages.append([])
+        messages[-1].append(embed)
+    return messages
+
+
+def reference_messages(view: ReferenceView) -> list[list[discord.Embed]]:
+    """ "Full answer": the whole reference over as many embeds (and messages) as it needs, then the tips."""
+    prompt = clip(f"**{view.prompt}**", 1000)  # in the description: a title would cut it at 256
+    embeds = _reference_embeds(view.reference, DESCRIPTION_LIMIT - len(prompt) - 2)
+    embeds[0].title = REFERENCE
+    embeds[0].description = f"{prompt}\n\n{embeds[0].description}"
+    if view.tips:
+        embeds[-1].add_field(name=TIPS, value=_bullets(view.tips), inline=False)
+    return _messages(embeds)
+
+
+def summary(view: PostSummary) -> list[list[discord.Embed]]:
+    """The closing reply: the prompt and the whole reference (continued in more messages when long),
+    the best scores, streak milestones and tips."""
+    head = discord.Embed(title=f"Closed · {plural(view.answered, 'answer')}", colour=BLUE)
     if view.top:
         lines = [f"{r.rank}. {user_text(r.member)} · {r.points}/100" for r in view.top]
-        embed.add_field(name="Top scores", value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
+        head.add_field(name="Top scores", value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
     if view.milestones:
-        lines = [f"{user_text(m)}: {plural(d, 'day')} streak" for m, d in view.milestones]
-        embed.add_field(name="Streak milestones", value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
-    return embed
+        lines = [f"{user_text(m)} reached {day_streak(d)}" for m, d in view.milestones]
+        head.add_field(name="Streak milestones", value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
+    if view.tips:
+        head.add_field(name=TIPS, value=_bullets(view.tips), inline=False)
+    prompt = clip(f"**{view.prompt}**", 1000)
+    room = min(DESCRIPTION_LIMIT, MESSAGE_LIMIT - size([head])) - len(prompt) - len(REFERENCE) - 10
+    embeds = _reference_embeds(view.reference, room)
+    head.description = f"{prompt}\n\n**{REFERENCE}**\n{embeds[0].description}"
+    return _messages([head, *embeds[1:]])
 
 
 def leaderboard(board: Leaderboard) -> discord.Embed:

@@ -30,6 +30,7 @@ class DiscordPublisher:
         return f"{channel.id}:{message.id}"
 
     async def post_summary(self, place: Place, message_ref: str | None, summary: PostSummary) -> None:
+        """The summary as a reply to the card, then the card itself marked closed with a link to it."""
         channel_id, _, message_id = (message_ref or "").partition(":")
         channel = self.client.get_partial_messageable(
             int(channel_id or place.channel), guild_id=int(place.workspace)
@@ -39,10 +40,23 @@ class DiscordPublisher:
             reference = discord.MessageReference(
                 message_id=int(message_id), channel_id=channel.id, fail_if_not_exists=False
             )
+        sent = []
         try:
-            await channel.send(embed=embeds.summary(summary), reference=reference)
+            for shown in embeds.summary(summary):
+                sent.append(await channel.send(embeds=shown, reference=reference))
+                reference = sent[-1].to_reference(fail_if_not_exists=False)  # a long one continues below
         except (discord.Forbidden, discord.NotFound) as error:
             raise ChannelUnavailable(f"{error.status} {error.text or 'forbidden'}") from error
+        if message_id and summary.card is not None:
+            link = f"https://discord.com/channels/{place.workspace}/{channel.id}/{sent[0].id}"
+            await self._close_card(channel.get_partial_message(int(message_id)), summary.card, link)
+
+    async def _close_card(self, message: discord.PartialMessage, card: QuestionCard, link: str) -> None:
+        """Best effort: the summary is out, so a failed edit is logged rather than sent again."""
+        try:
+            await message.edit(embed=embeds.question(card), view=daily_view(card.post_id, summary_url=link))
+        except discord.HTTPException as error:
+            log.warning("could not mark the card %s closed: %s", message.id, error)
 
     async def notify_admins(self, place: Place, text: str) -> None:
         """A DM to the server's owner (best effort: a closed DM is logged, not raised)."""

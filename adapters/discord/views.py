@@ -12,9 +12,12 @@ from adapters.discord import embeds
 from adapters.discord.people import actor
 from bot.errors import UserError
 from bot.service import PracticeService, check_answer_text
+from bot.views import QuestionCard
+from bot.wording import CLOSED, FULL_ANSWER
 
 log = logging.getLogger(__name__)
 ANSWER_LIMIT = 3000
+PROMPT_LIMIT = 4000  # a modal text display's content
 
 
 def service_of(interaction: discord.Interaction) -> PracticeService:
@@ -30,18 +33,23 @@ async def tell(interaction: discord.Interaction, text: str) -> None:
 
 
 class AnswerModal(discord.ui.Modal):
-    def __init__(self, kind: str, target: int, prompt: str, message: discord.Message | None) -> None:
+    """The whole question in a text display above the box the member types in."""
+
+    def __init__(self, kind: str, card: QuestionCard, message: discord.Message | None) -> None:
+        target = card.post_id if kind == "daily" else card.attempt_id
         super().__init__(title="Your answer", custom_id=f"answer:{kind}:{target}", timeout=3600)
         self.kind, self.target, self.message = kind, target, message
-        label = prompt if len(prompt) <= 45 else prompt[:44].rstrip() + "…"
+        headline = f"**{card.topic} · {card.difficulty}**\n"
+        self.add_item(
+            discord.ui.TextDisplay(headline + embeds.clip(card.prompt, PROMPT_LIMIT - len(headline)))
+        )
         self.text = discord.ui.TextInput(
-            label=label or "Your answer",
             style=discord.TextStyle.paragraph,
             max_length=ANSWER_LIMIT,
             placeholder="Answer in your own words",
             custom_id="answer",
         )
-        self.add_item(self.text)
+        self.add_item(discord.ui.Label(text="Your answer", component=self.text))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         text = self.text.value or ""
@@ -60,16 +68,21 @@ class AnswerModal(discord.ui.Modal):
         except UserError as error:
             await interaction.followup.send(str(error), ephemeral=True)
             return
+        shown, clipped = embeds.grade(grade)
         view = discord.ui.View(timeout=None)
         if grade.answer_id is not None:
+            if clipped:
+                view.add_item(FullAnswer(grade.answer_id))
             view.add_item(AppealButton(grade.answer_id))
-        await interaction.followup.send(embed=embeds.grade(grade), view=view, ephemeral=True)
+        await interaction.followup.send(embeds=shown, view=view, ephemeral=True)
         if self.kind == "daily" and self.message is not None:
             message, post_id = self.message, self.target
 
             async def refresh() -> None:
                 card = await service.post_card(post_id)
-                await message.edit(embed=embeds.question(card), view=daily_view(card.post_id, card.closed))
+                if card.closed:  # the closing edit links the summary; leave it be
+                    return
+                await message.edit(embed=embeds.question(card), view=daily_view(card.post_id))
 
             interaction.client.card_refresh.schedule(message.id, refresh)  # type: ignore[attr-defined]
 
@@ -94,28 +107,61 @@ class DailyAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"daily:an
         return cls(int(match["post"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        message = interaction.message
-        prompt = message.embeds[0].description if message and message.embeds else ""
-        await interaction.response.send_modal(AnswerModal("daily", self.post_id, prompt or "", message))
+        card = await service_of(interaction).post_card(self.post_id)
+        if card.closed:  # before the member types, not after
+            await tell(interaction, CLOSED)
+            return
+        await interaction.response.send_modal(AnswerModal("daily", card, interaction.message))
 
 
 class QuizAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"quiz:answer:(?P<attempt>[0-9]+)"):
-    def __init__(self, attempt_id: int, prompt: str = "") -> None:
+    def __init__(self, attempt_id: int) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Answer", style=discord.ButtonStyle.primary, custom_id=f"quiz:answer:{attempt_id}"
             )
         )
-        self.attempt_id, self.prompt = attempt_id, prompt
+        self.attempt_id = attempt_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item, match: re.Match[str]) -> QuizAnswer:
         return cls(int(match["attempt"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        message = interaction.message
-        prompt = message.embeds[0].description if message and message.embeds else self.prompt
-        await interaction.response.send_modal(AnswerModal("quiz", self.attempt_id, prompt or "", None))
+        try:
+            card = await service_of(interaction).quiz_card(actor(interaction), self.attempt_id)
+        except UserError as error:
+            await tell(interaction, str(error))
+            return
+        await interaction.response.send_modal(AnswerModal("quiz", card, None))
+
+
+class FullAnswer(discord.ui.DynamicItem[discord.ui.Button], template=r"reference:full:(?P<answer>[0-9]+)"):
+    """The whole reference of a grade whose card showed it clipped, privately, in as many embeds as needed."""
+
+    def __init__(self, answer_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=FULL_ANSWER,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"reference:full:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item, match: re.Match[str]) -> FullAnswer:
+        return cls(int(match["answer"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            view = await service_of(interaction).full_reference(actor(interaction), self.answer_id)
+        except UserError as error:
+            await interaction.followup.send(str(error), ephemeral=True)
+            return
+        for shown in embeds.reference_messages(view):
+            await interaction.followup.send(embeds=shown, ephemeral=True)
 
 
 class AppealModal(discord.ui.Modal):
@@ -123,13 +169,9 @@ class AppealModal(discord.ui.Modal):
         super().__init__(title="Appeal a grade", custom_id=f"appeal:{answer_id}", timeout=3600)
         self.answer_id = answer_id
         self.reason = discord.ui.TextInput(
-            label="Why is the grade wrong?",
-            style=discord.TextStyle.paragraph,
-            required=False,
-            max_length=1000,
-            custom_id="reason",
+            style=discord.TextStyle.paragraph, required=False, max_length=1000, custom_id="reason"
         )
-        self.add_item(self.reason)
+        self.add_item(discord.ui.Label(text="Why is the grade wrong?", component=self.reason))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -191,11 +233,14 @@ class AppealDecision(
             await interaction.followup.send(str(error), ephemeral=True)
 
 
-def daily_view(post_id: int, closed: bool = False) -> discord.ui.View:
+def daily_view(post_id: int | None, summary_url: str | None = None) -> discord.ui.View:
+    """The daily card's button: Answer while open; once closed, a link to the summary instead."""
     view = discord.ui.View(timeout=None)
-    if not closed:
+    if summary_url:
+        view.add_item(discord.ui.Button(label="Reference answer and top scores", url=summary_url))
+    elif post_id is not None:
         view.add_item(DailyAnswer(post_id))
     return view
 
 
-DYNAMIC_ITEMS = (DailyAnswer, QuizAnswer, AppealButton, AppealDecision)
+DYNAMIC_ITEMS = (DailyAnswer, QuizAnswer, FullAnswer, AppealButton, AppealDecision)

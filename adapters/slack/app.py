@@ -12,16 +12,18 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
+from bot import topics
 from bot.debounce import Debouncer
 from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService, check_answer_text
 from bot.settings import Settings
+from bot.wording import CLOSED, REFERENCE
 
 log = logging.getLogger(__name__)
 
 HELP = """*{cmd}* — interview practice
-• `{cmd} quiz [topic]` — a private question for you
+• `{cmd} quiz [topic] [easy|medium|hard]` — a private question for you
 • `{cmd} leaderboard [week|month|all] [channel|workspace]`
 • `{cmd} streak` · `{cmd} stats` · `{cmd} topics` · `{cmd} help`
 Admins: `{cmd} setup` · `pause` · `resume` · `skip` · `status` · `appeals`
@@ -88,7 +90,7 @@ class Listeners:
         await respond(text=HELP.format(cmd=self.command))
 
     async def cmd_quiz(self, actor, args, body, respond, client) -> None:
-        card = await self.service.start_quiz(actor, args[0].lower() if args else None)
+        card = await self.service.start_quiz(actor, *topics.quiz_request(args))
         await respond(text=blocks.question_text(card), blocks=blocks.question(card))
 
     async def cmd_leaderboard(self, actor, args, body, respond, client) -> None:
@@ -143,24 +145,38 @@ class Listeners:
         post_id = int(body["actions"][0]["value"])
         card = await self.service.post_card(post_id)
         if card.closed:
-            await respond(
-                text="This question has closed. Try `quiz` to keep practising.", replace_original=False
-            )
+            await respond(text=CLOSED, replace_original=False)
             return
         meta = {"post_id": post_id, "channel": body["channel"]["id"], "ts": body["message"]["ts"]}
         await client.views_open(
-            trigger_id=body["trigger_id"], view=blocks.answer_modal("daily_submit", meta, card.prompt)
+            trigger_id=body["trigger_id"], view=blocks.answer_modal("daily_submit", meta, card)
         )
 
-    async def on_quiz_answer(self, ack, body: dict, client: AsyncWebClient) -> None:
+    async def on_quiz_answer(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
         await ack()
-        meta = {
-            "attempt_id": int(body["actions"][0]["value"]),
-            "channel": (body.get("channel") or {}).get("id"),
-        }
+        attempt_id = int(body["actions"][0]["value"])
+        channel = (body.get("channel") or {}).get("id")
+        try:
+            card = await self.service.quiz_card(await self.actor(body, client), attempt_id)
+        except UserError as error:
+            await respond(text=blocks.escape(str(error)), replace_original=False)
+            return
+        meta = {"attempt_id": attempt_id, "channel": channel}
         await client.views_open(
-            trigger_id=body["trigger_id"], view=blocks.answer_modal("quiz_submit", meta, "")
+            trigger_id=body["trigger_id"], view=blocks.answer_modal("quiz_submit", meta, card)
         )
+
+    async def on_reference_full(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
+        await ack()
+        try:
+            view = await self.service.full_reference(
+                await self.actor(body, client), int(body["actions"][0]["value"])
+            )
+        except UserError as error:
+            await respond(text=blocks.escape(str(error)), replace_original=False)
+            return
+        for message in blocks.reference_messages(view):
+            await respond(text=REFERENCE, blocks=message, replace_original=False)
 
     async def on_appeal_open(self, ack, body: dict, client: AsyncWebClient) -> None:
         await ack()
@@ -207,6 +223,8 @@ class Listeners:
 
             async def refresh() -> None:
                 card = await self.service.post_card(meta["post_id"])
+                if card.closed:  # the closing edit links the summary; leave it be
+                    return
                 await client.chat_update(
                     channel=meta["channel"],
                     ts=meta["ts"],
@@ -229,12 +247,15 @@ class Listeners:
         await self._private(client, actor, text=text)
 
     async def on_setup_submit(self, ack, body: dict, view: dict, client: AsyncWebClient) -> None:
-        await ack()
-        meta = json.loads(view["private_metadata"] or "{}")
         values = view["state"]["values"]
         changes: dict = {key: (values[key]["value"].get("value") or "") for key, _ in blocks.SETUP_FIELDS}
-        changes["topics"] = [t.strip() for t in changes["topics"].split(",") if t.strip()]
         changes["reveal_policy"] = values["reveal_policy"]["value"]["selected_option"]["value"]
+        errors = self.service.check_setup(**changes)  # pure: answered in the form, which stays open
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        meta = json.loads(view["private_metadata"] or "{}")
         actor = await self.actor(body, client, channel=meta.get("channel"), admin=True)
         try:
             text = "Saved.\n" + blocks.status(await self.service.configure_channel(actor, **changes))
@@ -264,6 +285,7 @@ def register(app: AsyncApp, service: PracticeService, settings: Settings) -> Lis
     app.command(settings.slack_command)(listeners.on_command)
     app.action("daily_answer")(listeners.on_daily_answer)
     app.action("quiz_answer")(listeners.on_quiz_answer)
+    app.action("reference_full")(listeners.on_reference_full)
     app.action("appeal_open")(listeners.on_appeal_open)
     app.action("appeal_accept")(listeners.on_appeal_decision)
     app.action("appeal_reject")(listeners.on_appeal_decision)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+from bot import markup, wording
 from bot.views import (
     AppealView,
     ChannelStatus,
@@ -11,12 +13,15 @@ from bot.views import (
     Leaderboard,
     PostSummary,
     QuestionCard,
+    ReferenceView,
     StatsView,
     StreakView,
 )
-from bot.wording import plural
+from bot.wording import FULL_ANSWER, REFERENCE, TIPS, day_streak, plural, point_sections
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
+REFERENCE_ON_CARD = 3_000  # a longer reference is clipped on the grade card, behind a "Full answer" button
+REFERENCE_PIECE = 10_000  # per message: with the tips, within the 12,000 all markdown blocks may hold
 ANSWER_LIMIT = 3000  # the modal's input bound (the core refuses more than 4,000 characters anyway)
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
@@ -27,20 +32,25 @@ def escape(text: str) -> str:
 
 
 def clip(text: str, limit: int = SECTION_LIMIT - 100) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    if "\n" in cut[limit // 2 :]:
-        cut = cut.rsplit("\n", 1)[0]  # end on a whole line where one is near
-    return cut.rstrip() + "\n…"
+    return text if len(text) <= limit else markup.clip(text, limit)[0]
 
 
 def section(text: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}}
 
 
+def sections(text: str) -> list[dict]:
+    """As many sections as a long mrkdwn text needs: shown whole, never clipped."""
+    return [section(piece) for piece in markup.split(text, SECTION_LIMIT)]
+
+
 def context(text: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, 2900)}]}
+
+
+def markdown(text: str) -> dict:
+    """Standard Markdown, rendered by Slack itself; mention syntax is defused (bank text is not ours)."""
+    return {"type": "markdown", "text": re.sub(r"<([!@#])", "<\u200b\\1", text)}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
@@ -51,12 +61,18 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     return element
 
 
-def question(card: QuestionCard) -> list[dict]:
+def _headline(card: QuestionCard) -> str:
     title = "Daily question" if card.post_id else "Your quiz question"
     meta = f"{card.topic} · {card.difficulty}" + (" · coding" if card.kind == "coding" else "")
-    blocks = [section(f"*{title}* · {meta}\n{escape(card.prompt)}")]
+    return f"*{title}* · {meta}"
+
+
+def question(card: QuestionCard, summary_link: str | None = None) -> list[dict]:
+    """The card with the whole prompt; once closed, a link to the summary instead of the Answer button."""
+    blocks = sections(f"{_headline(card)}\n{escape(card.prompt)}")
     if card.closed:
-        blocks.append(context("Closed: the reference answer is in the thread."))
+        where = f"<{summary_link}|in the thread>" if summary_link else "in the thread"
+        blocks.append(context(f"*Closed* · the reference answer and top scores are {where}."))
     elif card.post_id:
         blocks.append(
             {"type": "actions", "elements": [button("Answer", "daily_answer", str(card.post_id), "primary")]}
@@ -74,53 +90,75 @@ def question(card: QuestionCard) -> list[dict]:
 
 
 def question_text(card: QuestionCard) -> str:
-    return f"Daily question: {card.prompt}" if card.post_id else f"Quiz: {card.prompt}"
+    return escape(f"Daily question: {card.prompt}" if card.post_id else f"Quiz: {card.prompt}")
+
+
+def _points_markdown(card: GradeCard) -> str:
+    parts = [f"**{title}**\n" + "\n".join(f"- {p}" for p in items) for title, items in point_sections(card)]
+    return "\n\n".join([*parts, card.feedback])
+
+
+def _tips_markdown(tips: tuple[str, ...]) -> str:
+    return clip(f"**{TIPS}**\n" + "\n".join(f"- {t}" for t in tips), 1500)
 
 
 def grade(card: GradeCard) -> list[dict]:
-    points = f"+{card.points} points" if card.counted else "practice only (already counted today)"
-    lines = [f"*Score {card.score}/100* · {card.verdict} · {points}"]
-    if card.covered:
-        lines.append("*Covered:* " + escape("; ".join(card.covered)))
-    if card.missed:
-        lines.append("*Missed:* " + escape("; ".join(card.missed)))
-    lines.append(escape(card.feedback))
-    streaks = []
-    if card.practice_streak:
-        streaks.append(f"practice streak {plural(card.practice_streak, 'day')}")
-    if card.channel_streak:
-        streaks.append(f"daily streak {plural(card.channel_streak, 'day')}")
-    blocks = [section("\n".join(lines))]
-    if streaks:
-        blocks.append(context(" · ".join(streaks)))
+    """Score line, judged points and feedback, then the reference (clipped where a reader can stop, the
+    rest behind "Full answer") and the interview tips."""
+    blocks = [section(f"*Score {card.score}/100* · {card.verdict} · {wording.points(card)}")]
+    blocks.append(markdown(clip(_points_markdown(card), 3000)))
+    if wording.streaks(card):
+        blocks.append(context(wording.streaks(card)))
+    buttons = []
     if card.reference:
-        blocks.append(section("*Reference answer*\n" + escape(card.reference)))
+        reference, clipped = markup.clip(markup.for_chat(card.reference), REFERENCE_ON_CARD)
+        blocks.append(markdown(f"**{REFERENCE}**\n\n{reference}"))
+        if card.tips:
+            blocks.append(markdown(_tips_markdown(card.tips)))
+        if clipped and card.answer_id is not None:
+            buttons.append(button(FULL_ANSWER, "reference_full", str(card.answer_id)))
     else:
         blocks.append(context("The reference answer comes when the question closes."))
     if card.answer_id is not None:
-        blocks.append(
-            {"type": "actions", "elements": [button("Appeal this grade", "appeal_open", str(card.answer_id))]}
-        )
+        buttons.append(button("Appeal this grade", "appeal_open", str(card.answer_id)))
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
     return blocks
 
 
-def summary(view: PostSummary) -> list[dict]:
-    blocks = [
-        section(f"*Closed* · {plural(view.answered, 'answer')}\n{escape(view.prompt)}"),
-        section("*Reference answer*\n" + escape(view.reference)),
-    ]
+def _reference_messages(reference: str, tips: tuple[str, ...]) -> list[list[dict]]:
+    """A whole reference as messages of one `markdown` allowance each, the tips after it."""
+    pieces = markup.split(markup.for_chat(reference), REFERENCE_PIECE)
+    pieces[0] = f"**{REFERENCE}**\n\n{pieces[0]}"
+    messages = [[markdown(piece)] for piece in pieces]
+    if tips:
+        messages[-1].append(markdown(_tips_markdown(tips)))
+    return messages
+
+
+def reference_messages(view: ReferenceView) -> list[list[dict]]:
+    """"Full answer": the question, then its whole reference."""
+    messages = _reference_messages(view.reference, view.tips)
+    messages[0][0:0] = sections(escape(view.prompt))
+    return messages
+
+
+def summary(view: PostSummary) -> list[list[dict]]:
+    """The closing thread reply: the prompt, the whole reference (in more replies if it is very long),
+    the tips, the best scores and streak milestones."""
+    messages = _reference_messages(view.reference, view.tips)
+    messages[0][0:0] = sections(f"*Closed* · {plural(view.answered, 'answer')}\n{escape(view.prompt)}")
+    last = messages[-1]
     if view.top:
-        blocks.append(
+        last.append(
             section(
                 "*Top scores*\n"
                 + "\n".join(f"{r.rank}. {escape(r.member)} · {r.points}/100" for r in view.top)
             )
         )
     if view.milestones:
-        blocks.append(
-            context(" · ".join(f"{escape(m)}: {plural(d, 'day')} streak" for m, d in view.milestones))
-        )
-    return blocks
+        last.append(context(" · ".join(f"{escape(m)} reached {day_streak(d)}" for m, d in view.milestones)))
+    return messages
 
 
 def leaderboard(board: Leaderboard) -> str:
@@ -205,7 +243,8 @@ def decision(view: AppealView) -> str:
     return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}."
 
 
-def answer_modal(callback: str, metadata: dict, prompt: str) -> dict:
+def answer_modal(callback: str, metadata: dict, card: QuestionCard) -> dict:
+    """The whole question above the box the member types in."""
     field = {
         "type": "input",
         "block_id": "answer",
@@ -224,7 +263,7 @@ def answer_modal(callback: str, metadata: dict, prompt: str) -> dict:
         "title": {"type": "plain_text", "text": "Your answer"},
         "submit": {"type": "plain_text", "text": "Submit"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": ([section(escape(prompt))] if prompt else []) + [field],
+        "blocks": [*sections(f"{_headline(card)}\n{escape(card.prompt)}"), field],
     }
 
 
@@ -267,7 +306,7 @@ def setup_modal(view: ChannelStatus, channel: str) -> dict:
         "post_time": view.post_time,
         "timezone": view.timezone,
         "weekdays": view.weekdays,
-        "topics": ",".join(view.topics),
+        "topics": ", ".join(view.topics),
         "difficulty": view.difficulty or "any",
         "close_time": view.close_time or "auto",
     }

@@ -51,16 +51,35 @@ class SlackPublisher:
         return f"{response['channel']}:{response['ts']}"
 
     async def post_summary(self, place: Place, message_ref: str | None, summary: PostSummary) -> None:
+        """The summary in the card's thread, then the card itself marked closed with a link to it."""
         client = await self.client_for(place.workspace)
         channel, _, ts = (message_ref or "").partition(":")
-        await _call(
-            client.chat_postMessage(
-                channel=channel or place.channel,
-                thread_ts=ts or None,
-                text=f"Closed: {summary.prompt}",
-                blocks=blocks.summary(summary),
+        channel = channel or place.channel
+        first = None
+        for message in blocks.summary(summary):
+            sent = await _call(
+                client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=ts or None,
+                    text=blocks.escape(f"Closed: {summary.prompt}"),
+                    blocks=message,
+                )
             )
-        )
+            first = first or sent["ts"]
+        if ts and summary.card is not None:
+            await self._close_card(client, channel, ts, summary.card, first)
+
+    async def _close_card(
+        self, client: AsyncWebClient, channel: str, ts: str, card: QuestionCard, summary_ts: str
+    ) -> None:
+        """Best effort: the summary is out, so a failed edit is logged rather than sent again."""
+        try:
+            link = (await client.chat_getPermalink(channel=channel, message_ts=summary_ts))["permalink"]
+            await client.chat_update(
+                channel=channel, ts=ts, text=blocks.question_text(card), blocks=blocks.question(card, link)
+            )
+        except SlackApiError as error:
+            log.warning("could not mark the card %s:%s closed: %s", channel, ts, error)
 
     async def notify_admins(self, place: Place, text: str) -> None:
         """A DM to each admin: the ids in SLACK_ADMINS, else the workspace's admins and owners."""
