@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
@@ -33,6 +36,11 @@ UNAVAILABLE = {
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
+# Each daily card carries this in its message metadata, so the card can be found in the channel again.
+MARKER = "interview_daily_post"
+# How far before a send to look for it: clocks differ, and Slack stamps a message when it stores it.
+LOOK_BACK = timedelta(minutes=10)
+
 
 class SlackPublisher:
     platform = "slack"
@@ -41,13 +49,34 @@ class SlackPublisher:
         self.client_for = client_for
         self.admins = admins
 
-    async def post_question(self, place: Place, card: QuestionCard) -> str:
+    async def post_question(
+        self, place: Place, card: QuestionCard, *, maybe_sent_since: datetime | None = None
+    ) -> str:
+        """Posted at most once: Slack has no idempotency key, so before any second send (after a lost
+        connection, or a process that died mid-send) the channel is searched for the card's marker."""
         client = await self.client_for(place.workspace)
-        response = await _call(
-            client.chat_postMessage(
-                channel=place.channel, text=blocks.question_text(card), blocks=blocks.question(card)
-            )
-        )
+        if maybe_sent_since is not None and (
+            found := await _find(client, place.channel, card, maybe_sent_since)
+        ):
+            return found
+        message = {
+            "channel": place.channel,
+            "text": blocks.question_text(card),
+            "blocks": blocks.question(card),
+            "metadata": {
+                "event_type": MARKER,
+                "event_payload": {"post_id": card.post_id, "local_date": card.local_date},
+            },
+        }
+        sending = _without_blind_retry(client)
+        started = datetime.now(UTC)
+        try:
+            response = await _call(sending.chat_postMessage(**message))
+        except (aiohttp.ClientError, TimeoutError) as error:  # Slack may have stored it all the same
+            log.warning("daily post %s: %r; looking for it before sending again", card.post_id, error)
+            if found := await _find(client, place.channel, card, started):
+                return found
+            response = await _call(sending.chat_postMessage(**message))
         return f"{response['channel']}:{response['ts']}"
 
     async def post_summary(self, place: Place, message_ref: str | None, summary: PostSummary) -> None:
@@ -72,6 +101,41 @@ class SlackPublisher:
                 await client.chat_postMessage(channel=dm, text=blocks.escape(text))
         except Exception:
             log.exception("could not tell the admins of %s: %s", place.workspace, text)
+
+
+def _without_blind_retry(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client minus slack-sdk's retry after a dropped connection, which re-sends a message that
+    Slack may already have stored (the connection broke before its reply came back)."""
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        session=client.session,
+        timeout=client.timeout,
+        logger=client.logger,
+        retry_handlers=[
+            h for h in client.retry_handlers if not isinstance(h, AsyncConnectionErrorRetryHandler)
+        ],
+    )
+
+
+async def _find(client: AsyncWebClient, channel: str, card: QuestionCard, since: datetime) -> str | None:
+    """The card's message among the channel's messages since `since`, by the marker in its metadata."""
+    wanted = {"post_id": card.post_id, "local_date": card.local_date}
+    history = await _call(
+        client.conversations_history(
+            channel=channel,
+            oldest=f"{(since - LOOK_BACK).timestamp():.6f}",
+            include_all_metadata=True,
+            limit=200,
+        )
+    )
+    async for page in history:
+        for message in page.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == MARKER and metadata.get("event_payload") == wanted:
+                log.info("daily post %s was already in %s: not sent again", card.post_id, channel)
+                return f"{channel}:{message['ts']}"
+    return None
 
 
 async def _workspace_admins(client: AsyncWebClient) -> list[str]:

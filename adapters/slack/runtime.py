@@ -46,7 +46,17 @@ class _IntendedTokenHandling(logging.Filter):
 
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_IntendedTokenHandling())
 
-BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "im:write", "files:write"]
+# channels:history and groups:history: a daily card whose send may have reached Slack is looked for there.
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "im:write",
+    "files:write",
+    "channels:history",
+    "groups:history",
+]
 
 
 def web_client(
