@@ -7,15 +7,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import discord
 import pytest
 from sqlalchemy import select
 
+from adapters.discord.client import InterviewBot
+from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.runtime import SlackRuntime
 from bot.events import Actor, Place
 from bot.scheduling import DailyScheduler
+from bot.scheduling import posts as posts_of
 from bot.service import PracticeService
+from bot.settings import Settings
 from bot.store.tables import DailyPost
 from tests.conftest import Clock
+from tests.discord_fake import CHANNEL, GUILD, FakeDiscord
 from tests.flaky_proxy import ResettingProxy
 from tests.slack_fake import FakeSlack
 from tests.test_slack import settings_for
@@ -65,3 +71,71 @@ async def test_slack_reset_after_accepting_the_card_leaves_one_copy(
     (card,) = fake.posted("C1")  # one copy in the channel
     assert card["metadata"]["event_payload"]["post_id"] > 0
     assert report.posted == 1 and await posts(service) == [("posted", f"C1:{card['ts']}")]
+
+
+@pytest.fixture
+async def discord_fake() -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    await fake.start()
+    original = discord.http.Route.BASE
+    yield fake
+    discord.http.Route.BASE = original
+    await fake.stop()
+
+
+async def discord_bot(service: PracticeService, base: str) -> InterviewBot:
+    discord.http.Route.BASE = base
+    client = InterviewBot(service, Settings(discord_token="x.y.z"), sync_commands=False)
+    await client.login("x.y.z")
+    return client
+
+
+async def test_discord_reset_after_accepting_the_card_leaves_one_copy(
+    service: PracticeService, clock: Clock, discord_fake: FakeDiscord
+) -> None:
+    proxy = ResettingProxy(int(discord_fake.base.split(":")[2].split("/")[0]), trigger=b"/messages HTTP")
+    await proxy.start()
+    client = await discord_bot(service, f"http://127.0.0.1:{proxy.port}/api/v10")
+    scheduler = DailyScheduler(service, {"discord": DiscordPublisher(client)})
+    try:
+        await schedule_now(service, clock, Place("discord", GUILD, CHANNEL))
+        proxy.armed = 1
+        report = await scheduler.sweep()
+    finally:
+        await scheduler.shutdown()
+        await client.close()
+        await proxy.stop()
+    assert proxy.resets == 1, "the connection really broke after Discord stored the card"
+    sends = discord_fake.of("POST", f"/channels/{CHANNEL}/messages")
+    assert len(sends) == 2 and sends[0].body["nonce"] == sends[1].body["nonce"]  # sent again, same nonce
+    (card,) = discord_fake.posted(CHANNEL)  # ...and Discord kept one
+    assert report.posted == 1 and await posts(service) == [("posted", f"{CHANNEL}:{card['id']}")]
+
+
+async def test_discord_card_sent_before_a_crash_is_found_not_sent_again(
+    service: PracticeService, clock: Clock, discord_fake: FakeDiscord
+) -> None:
+    client = await discord_bot(service, discord_fake.base)
+    publisher = DiscordPublisher(client)
+    place = Place("discord", GUILD, CHANNEL)
+    await schedule_now(service, clock, place)
+    dead = DailyScheduler(service, {"discord": publisher})
+    restarted = DailyScheduler(service, {"discord": publisher})
+    try:
+        await dead.sender.start()
+        channel_id = (await dead.rebuild()).popitem()[1][0]
+        (delivery,) = await service.transaction(
+            lambda s: posts_of.lease_batch(
+                s, service.bank, [channel_id], clock.now, dead.grace, dead.lease, dead.sender.owner
+            )
+        )
+        card = await service.post_card(delivery.post_id)
+        await publisher.post_question(place, card)  # Discord stored it; the process died before recording
+        await dead.sender.close()
+        report = await restarted.recover()
+    finally:
+        await restarted.shutdown()
+        await client.close()
+    (sent,) = discord_fake.posted(CHANNEL)
+    assert len(discord_fake.of("POST", f"/channels/{CHANNEL}/messages")) == 1
+    assert report.posted == 1 and await posts(service) == [("posted", f"{CHANNEL}:{sent['id']}")]
