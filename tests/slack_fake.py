@@ -34,6 +34,7 @@ class FakeSlack:
     # "before": a chat.postMessage waits unanswered and is never stored; "after": stored, then waits
     # unanswered. Either way the sender is stuck mid-request until the test kills it.
     hold_posts: str | None = None
+    socket_url: str | None = None  # where apps.connections.open sends Socket Mode clients instead
     held: int = 0
     acks: list[dict] = field(default_factory=list)  # what the Socket Mode client sent back over them
     base: str = ""
@@ -149,7 +150,7 @@ class FakeSlack:
             return self._history(params)
         if method == "apps.connections.open":  # Socket Mode: where to open the websocket
             n = len(self.of(method))
-            return {"ok": True, "url": f"{self.base.replace('http', 'ws', 1)}/link?n={n}"}
+            return {"ok": True, "url": self.socket_url or f"{self.base.replace('http', 'ws', 1)}/link?n={n}"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + params["users"]}}
         if method == "views.open":

@@ -64,12 +64,14 @@ class AdvisoryLockSender(Sender):
         except (DBAPIError, OSError):
             log.warning("the database connection holding this sender's lock was lost; taking it again")
         with contextlib.suppress(Exception):
-            await self._conn.close()
+            await self._conn.invalidate()  # dead: never back into the pool
         await self.start()
 
     async def close(self) -> None:
+        """Unlock before the connection goes back to the pool, which would keep the lock alive."""
         if self._conn is not None:
             with contextlib.suppress(Exception):
+                await self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
                 await self._conn.close()
             self._conn = None
 
