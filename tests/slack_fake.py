@@ -25,6 +25,7 @@ class Call:
 class FakeSlack:
     admins: set[str] = field(default_factory=lambda: {"UADMIN"})
     refuse: set[str] = field(default_factory=set)  # channels that answer not_in_channel
+    broken: set[str] = field(default_factory=set)  # methods that answer fatal_error
     auth_failures: int = 0  # how many auth.test calls answer invalid_auth before the token works
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)  # what listeners sent to response_url
@@ -125,6 +126,8 @@ class FakeSlack:
         }
 
     def _answer(self, method: str, params: dict, token: str | None) -> dict:
+        if method in self.broken:
+            return {"ok": False, "error": "fatal_error"}
         if method == "auth.test" and self.auth_failures > 0:
             self.auth_failures -= 1
             return {"ok": False, "error": "invalid_auth"}

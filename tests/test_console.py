@@ -11,20 +11,19 @@ ROOT = Path(__file__).resolve().parents[1]
 ANSWER = "Self-attention lets every token weigh every other token in the sequence to build context"
 
 
-def console(user: str, db: Path, script: str, cwd: Path) -> str:
+def console(user: str, db: Path, script: str | bytes, cwd: Path) -> str:
     env = {**os.environ, "QUESTIONS_DIR": str(ROOT / "questions")}
     env.pop("DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--user", user, "--db", f"sqlite:///{db}"],
-        input=script,
+        input=script.encode() if isinstance(script, str) else script,
         capture_output=True,
-        text=True,
         cwd=cwd,
         env=env,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout
+    return result.stdout.decode()
 
 
 def test_quiz_grade_streak_and_leaderboard_for_two_members(tmp_path: Path) -> None:

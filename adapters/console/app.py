@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import shlex
 import sys
@@ -13,6 +14,7 @@ from typing import TextIO
 from adapters.console import render
 from bot.errors import UserError
 from bot.events import Actor, Place
+from bot.inbound import clean, has_undecodable
 from bot.service import PracticeService
 from bot.views import QuestionCard
 
@@ -52,11 +54,15 @@ class ConsoleSession:
     last_answer_id: int | None = None
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        """Cleaned once more on the way out: rows stored before the core cleaned its input, too."""
+        print(clean(text), file=self.out, flush=True)
 
     async def handle(self, line: str) -> bool:
         """Run one input line; False means the member asked to leave."""
-        line = line.strip()
+        if has_undecodable(line):
+            self.say("That line is not valid UTF-8 text (check your terminal's encoding); nothing was done.")
+            return True
+        line = clean(line).strip()
         if not line:
             return True
         if not line.startswith("/"):
@@ -220,6 +226,8 @@ COMMANDS = {
 
 async def run_console(session: ConsoleSession, stdin: TextIO = sys.stdin) -> None:
     """Interactive with a prompt on a terminal; silent and line-by-line when input is piped."""
+    if isinstance(stdin, io.TextIOWrapper):  # bytes that are not UTF-8 reach `handle`, which says so
+        stdin.reconfigure(errors="surrogateescape")
     interactive = stdin.isatty()
     if interactive:
         session.say(f"Hi {session.actor.display_name}! Type /help for commands, /quit to leave.")
