@@ -9,16 +9,19 @@ from datetime import UTC, datetime
 
 import discord
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.runtime import SlackRuntime
+from bot.bank import Bank
 from bot.events import Actor, Place
 from bot.scheduling import DailyScheduler
 from bot.scheduling import posts as posts_of
 from bot.service import PracticeService
 from bot.settings import Settings
+from bot.store import migrate
+from bot.store.db import Database
 from bot.store.tables import DailyPost
 from tests.conftest import Clock
 from tests.discord_fake import CHANNEL, GUILD, FakeDiscord
@@ -139,3 +142,33 @@ async def test_discord_card_sent_before_a_crash_is_found_not_sent_again(
     (sent,) = discord_fake.posted(CHANNEL)
     assert len(discord_fake.of("POST", f"/channels/{CHANNEL}/messages")) == 1
     assert report.posted == 1 and await posts(service) == [("posted", f"{CHANNEL}:{sent['id']}")]
+
+
+async def test_sender_columns_migrate_down_and_up_with_posts_in_flight(
+    migrated_url: str, bank: Bank, clock: Clock
+) -> None:
+    service = PracticeService(Database(migrated_url), bank, clock=clock)
+    await service.start()
+    sending = await service.daily_post(Place("chat", "T1", "C1"))
+    posted = await service.daily_post(Place("chat", "T1", "C2"))
+    for post_id, values in (
+        (sending.post_id, {"state": "sending", "lease_owner": "pg:1", "attempts": 1}),
+        (posted.post_id, {"state": "posted", "message_ref": "m1", "attempts": 1}),
+    ):
+        await service.transaction(
+            lambda s, p=post_id, v=values: s.execute(update(DailyPost).where(DailyPost.id == p).values(**v))
+        )
+    await service.db.dispose()
+    migrate.downgrade(migrated_url, "0003")
+    migrate.upgrade(migrated_url)
+    db = Database(migrated_url)
+    async with db.sessions() as session:
+        rows = await session.execute(
+            select(
+                DailyPost.state, DailyPost.attempts, DailyPost.lease_owner, DailyPost.message_ref
+            ).order_by(DailyPost.id)
+        )
+        found = [tuple(row) for row in rows.all()]
+    await db.dispose()
+    # A send caught in flight counts as started, so its next sender looks on the platform first.
+    assert found == [("sending", 1, None, None), ("posted", 0, None, "m1")]

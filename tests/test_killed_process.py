@@ -55,10 +55,16 @@ async def start_bot(db_url: str, fake: FakeSlack, workdir: Path, **env: str) -> 
     )
 
 
-async def stop(process: asyncio.subprocess.Process) -> int:
+async def stop(process: asyncio.subprocess.Process, bound: float = 60) -> int:
+    """SIGTERM, and the exit code once it has stopped; a bot still running after `bound` is killed."""
     if process.returncode is None:
         process.send_signal(signal.SIGTERM)
-    return await asyncio.wait_for(process.wait(), timeout=60)
+    try:
+        return await asyncio.wait_for(process.wait(), timeout=bound)
+    finally:
+        if process.returncode is None:  # never left behind by a failing test
+            process.kill()
+            await process.wait()
 
 
 async def eventually(check: Callable, timeout: float = PROMPTLY):
@@ -116,6 +122,5 @@ async def test_sigterm_stops_a_bot_whose_socket_mode_cannot_connect(
     try:
         await fake.wait_for(lambda: fake.of("apps.connections.open"), timeout=PROMPTLY)  # it keeps trying
     finally:
-        bot.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(bot.wait(), timeout=20)  # a bound, generous, not a measurement
+        code = await stop(bot, bound=20)  # a bound, generous, not a measurement
     assert code == 0
