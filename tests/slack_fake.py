@@ -107,13 +107,14 @@ class FakeSlack:
         await self._stopping.wait()
         return web.json_response({"ok": False, "error": "fatal_error"})
 
-    def posted(self, channel: str) -> list[dict]:
-        return self.messages.get(channel, [])
+    def posted(self, channel: str, thread: str | None = None) -> list[dict]:
+        """Top-level messages of a channel, or the replies in one of its threads."""
+        return self.messages.get(channel + (f"/{thread}" if thread else ""), [])
 
-    def _history(self, params: dict) -> dict:
+    def _history(self, where: str, params: dict) -> dict:
         """Newest first, after `oldest`, metadata only when asked for, `limit` per page with a cursor."""
         oldest = float(params.get("oldest") or 0)
-        found = [m for m in reversed(self.posted(params["channel"])) if float(m["ts"]) > oldest]
+        found = [m for m in reversed(self.messages.get(where, [])) if float(m["ts"]) > oldest]
         if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
             found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
         start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
@@ -143,14 +144,16 @@ class FakeSlack:
             if params.get("channel") in self.refuse:
                 return {"ok": False, "error": "not_in_channel"}
             ts = f"{int(time.time())}.{next(self._ts):06d}"
-            if not params.get("thread_ts"):
-                message = {"type": "message", "ts": ts, "text": params.get("text", ""), "bot_id": "BBOT"}
-                if params.get("metadata"):
-                    message["metadata"] = params["metadata"]
-                self.messages.setdefault(params["channel"], []).append(message)
+            message = {"type": "message", "ts": ts, "text": params.get("text", ""), "bot_id": "BBOT"}
+            if params.get("metadata"):
+                message["metadata"] = params["metadata"]
+            where = params["channel"] + (f"/{params['thread_ts']}" if params.get("thread_ts") else "")
+            self.messages.setdefault(where, []).append(message)
             return {"ok": True, "channel": params["channel"], "ts": ts}
         if method == "conversations.history":
-            return self._history(params)
+            return self._history(params["channel"], params)
+        if method == "conversations.replies":  # the thread's own messages (its parent left out here)
+            return self._history(f"{params['channel']}/{params['ts']}", params)
         if method == "apps.connections.open":  # Socket Mode: where to open the websocket
             n = len(self.of(method))
             return {"ok": True, "url": self.socket_url or f"{self.base.replace('http', 'ws', 1)}/link?n={n}"}

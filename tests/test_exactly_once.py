@@ -66,14 +66,20 @@ async def test_slack_reset_after_accepting_the_card_leaves_one_copy(
         proxy.armed = 1
         report = await scheduler.sweep()
         await scheduler.sweep()  # a later sweep finds the work done
+        proxy.armed = 1  # and the same happens to the closing summary in the card's thread
+        clock.now = await service.transaction(lambda s: s.scalar(select(DailyPost.closes_at)))
+        await scheduler.close_due()
+        await scheduler.close_due()
     finally:
         await scheduler.shutdown()
         await runtime.close()
         await proxy.stop()
-    assert proxy.resets == 1, "the connection really broke after Slack stored the card"
+    assert proxy.resets == 2, "the connection really broke after Slack stored the card and the summary"
     (card,) = fake.posted("C1")  # one copy in the channel
     assert card["metadata"]["event_payload"]["post_id"] > 0
-    assert report.posted == 1 and await posts(service) == [("posted", f"C1:{card['ts']}")]
+    assert report.posted == 1 and await posts(service) == [("closed", f"C1:{card['ts']}")]
+    (summary,) = fake.posted("C1", thread=card["ts"])  # one closing summary in its thread
+    assert summary["text"].startswith("Closed: ")
 
 
 @pytest.fixture

@@ -36,8 +36,9 @@ UNAVAILABLE = {
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]
 
-# Each daily card carries this in its message metadata, so the card can be found in the channel again.
-MARKER = "interview_daily_post"
+# Each daily card and closing summary carries one of these in its message metadata, so that it can be
+# found in the channel (or thread) again before anything would send it a second time.
+CARD, SUMMARY = "interview_daily_post", "interview_daily_summary"
 # How far before a send to look for it: clocks differ, and Slack stamps a message when it stores it.
 LOOK_BACK = timedelta(minutes=10)
 
@@ -55,40 +56,27 @@ class SlackPublisher:
         """Posted at most once: Slack has no idempotency key, so before any second send (after a lost
         connection, or a process that died mid-send) the channel is searched for the card's marker."""
         client = await self.client_for(place.workspace)
-        if maybe_sent_since is not None and (
-            found := await _find(client, place.channel, card, maybe_sent_since)
-        ):
-            return found
-        message = {
-            "channel": place.channel,
-            "text": blocks.question_text(card),
-            "blocks": blocks.question(card),
-            "metadata": {
-                "event_type": MARKER,
-                "event_payload": {"post_id": card.post_id, "local_date": card.local_date},
-            },
-        }
-        sending = _without_blind_retry(client)
-        started = datetime.now(UTC)
-        try:
-            response = await _call(sending.chat_postMessage(**message))
-        except (aiohttp.ClientError, TimeoutError) as error:  # Slack may have stored it all the same
-            log.warning("daily post %s: %r; looking for it before sending again", card.post_id, error)
-            if found := await _find(client, place.channel, card, started):
-                return found
-            response = await _call(sending.chat_postMessage(**message))
-        return f"{response['channel']}:{response['ts']}"
+        marker = _marker(CARD, post_id=card.post_id, local_date=card.local_date)
+        found = maybe_sent_since and await _find(client, place.channel, None, marker, maybe_sent_since)
+        ts = found or await _post_once(
+            client,
+            marker,
+            channel=place.channel,
+            text=blocks.question_text(card),
+            blocks=blocks.question(card),
+        )
+        return f"{place.channel}:{ts}"
 
     async def post_summary(self, place: Place, message_ref: str | None, summary: PostSummary) -> None:
         client = await self.client_for(place.workspace)
         channel, _, ts = (message_ref or "").partition(":")
-        await _call(
-            client.chat_postMessage(
-                channel=channel or place.channel,
-                thread_ts=ts or None,
-                text=f"Closed: {summary.prompt}",
-                blocks=blocks.summary(summary),
-            )
+        await _post_once(
+            client,
+            _marker(SUMMARY, post_id=summary.post_id),
+            channel=channel or place.channel,
+            thread_ts=ts or None,
+            text=f"Closed: {summary.prompt}",
+            blocks=blocks.summary(summary),
         )
 
     async def notify_admins(self, place: Place, text: str) -> None:
@@ -101,6 +89,22 @@ class SlackPublisher:
                 await client.chat_postMessage(channel=dm, text=blocks.escape(text))
         except Exception:
             log.exception("could not tell the admins of %s: %s", place.workspace, text)
+
+
+def _marker(kind: str, **payload: object) -> dict:
+    return {"event_type": kind, "event_payload": payload}
+
+
+async def _post_once(client: AsyncWebClient, marker: dict, **message) -> str:
+    """chat.postMessage with `marker`; a connection lost mid-request is looked up, not blindly repeated."""
+    sending = _without_blind_retry(client)
+    started = datetime.now(UTC)
+    try:
+        return (await _call(sending.chat_postMessage(metadata=marker, **message)))["ts"]
+    except (aiohttp.ClientError, TimeoutError) as error:  # Slack may have stored it all the same
+        log.warning("%s lost its connection (%r); looking for it before sending again", marker, error)
+        found = await _find(client, message["channel"], message.get("thread_ts"), marker, started)
+        return found or (await _call(sending.chat_postMessage(metadata=marker, **message)))["ts"]
 
 
 def _without_blind_retry(client: AsyncWebClient) -> AsyncWebClient:
@@ -118,23 +122,20 @@ def _without_blind_retry(client: AsyncWebClient) -> AsyncWebClient:
     )
 
 
-async def _find(client: AsyncWebClient, channel: str, card: QuestionCard, since: datetime) -> str | None:
-    """The card's message among the channel's messages since `since`, by the marker in its metadata."""
-    wanted = {"post_id": card.post_id, "local_date": card.local_date}
-    history = await _call(
-        client.conversations_history(
-            channel=channel,
-            oldest=f"{(since - LOOK_BACK).timestamp():.6f}",
-            include_all_metadata=True,
-            limit=200,
-        )
+async def _find(
+    client: AsyncWebClient, channel: str, thread: str | None, marker: dict, since: datetime
+) -> str | None:
+    """The ts of the message carrying `marker` in the channel (or thread) since `since`, if there is one."""
+    oldest = f"{(since - LOOK_BACK).timestamp():.6f}"
+    query = {"channel": channel, "oldest": oldest, "limit": 200, "include_all_metadata": True}
+    listing = (
+        client.conversations_replies(ts=thread, **query) if thread else client.conversations_history(**query)
     )
-    async for page in history:
+    async for page in await _call(listing):
         for message in page.get("messages", []):
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == MARKER and metadata.get("event_payload") == wanted:
-                log.info("daily post %s was already in %s: not sent again", card.post_id, channel)
-                return f"{channel}:{message['ts']}"
+            if message.get("metadata") == marker:
+                log.info("%s was already in %s: not sent again", marker, channel)
+                return message["ts"]
     return None
 
 
