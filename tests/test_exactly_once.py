@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import discord
 import pytest
@@ -18,6 +19,7 @@ from bot.bank import Bank
 from bot.events import Actor, Place
 from bot.scheduling import DailyScheduler
 from bot.scheduling import posts as posts_of
+from bot.scheduling.senders import FileLockSender
 from bot.service import PracticeService
 from bot.settings import Settings
 from bot.store import migrate
@@ -178,3 +180,19 @@ async def test_sender_columns_migrate_down_and_up_with_posts_in_flight(
     await db.dispose()
     # A send caught in flight counts as started, so its next sender looks on the platform first.
     assert found == [("sending", 1, None, None), ("posted", 0, None, "m1")]
+
+
+async def test_lock_files_of_killed_senders_do_not_pile_up(tmp_path: Path) -> None:
+    database = tmp_path / "bot.db"
+    alive, starting = FileLockSender(database), FileLockSender(database)
+    await alive.start()
+    killed = tmp_path / "bot.db-sender-0123456789abcdef"  # what a sender killed while idle leaves
+    killed.touch()
+    await starting.start()
+    try:
+        assert not killed.exists() and alive.path.exists()
+        assert await starting.gone(None, [alive.owner, "file:0123456789abcdef"]) == {"file:0123456789abcdef"}
+    finally:
+        await starting.close()
+        await alive.close()
+    assert list(tmp_path.iterdir()) == []

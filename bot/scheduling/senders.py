@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import logging
 import os
 import re
@@ -103,6 +104,8 @@ class FileLockSender(Sender):
         return self.database.with_name(f"{self.database.name}-sender-{key}")
 
     async def start(self) -> None:
+        for stale in self.database.parent.glob(glob.escape(self.database.name) + "-sender-*"):
+            self._released(stale)  # left by senders killed while they held no lease: removed
         fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fd = fd
