@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class DailyScheduler:
         self._post_jobs: set[str] = set()
         self.sender = sender_for(service.db.engine)
         self._holding = False
+        self._hold_lock = asyncio.Lock()  # a cron tick and a sweep may both get here at once
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -109,17 +111,19 @@ class DailyScheduler:
     async def shutdown(self) -> None:
         if self.aps.running:
             self.aps.shutdown(wait=False)
-        if self._holding:
-            await self.sender.close()
-            self._holding = False
+        async with self._hold_lock:
+            if self._holding:
+                await self.sender.close()
+                self._holding = False
 
     async def _hold(self) -> None:
         """Hold this sender's lock before leasing anything, so others can tell whether it lives."""
-        if self._holding:
-            await self.sender.keep()
-        else:
-            await self.sender.start()
-            self._holding = True
+        async with self._hold_lock:
+            if self._holding:
+                await self.sender.keep()
+            else:
+                await self.sender.start()
+                self._holding = True
 
     async def _schedule_changed(self, channel_id: int) -> None:
         await self.rebuild()
