@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import signal
+from collections.abc import Awaitable
 from datetime import timedelta
 
 from bot.publishing import Runtime
@@ -37,8 +39,10 @@ async def serve(settings: Settings, platforms: list[str]) -> None:
         for platform in platforms:
             module = importlib.import_module(f"adapters.{platform}.runtime")
             runtime = module.build_runtime(service, settings)
-            await runtime.start()
-            runtimes.append(runtime)
+            runtimes.append(runtime)  # closed below even when its start is cut short
+            if not await _unless_stopped(runtime.start(), stop):
+                log.info("stopped while %s was connecting", platform)
+                return
             log.info("%s connected", platform)
         if settings.run_scheduler:
             scheduler = DailyScheduler(
@@ -48,7 +52,8 @@ async def serve(settings: Settings, platforms: list[str]) -> None:
                 concurrency=settings.post_concurrency,
                 pause_after=settings.pause_after_failures,
             )
-            await scheduler.start()
+            if not await _unless_stopped(scheduler.start(), stop):
+                return
         else:
             log.info("RUN_SCHEDULER is off: another process posts the daily questions")
         waits = [asyncio.create_task(runtime.wait_closed()) for runtime in runtimes]
@@ -65,3 +70,19 @@ async def serve(settings: Settings, platforms: list[str]) -> None:
             except Exception:
                 log.exception("closing a platform connection failed")
         await service.close()
+
+
+async def _unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Await `work` unless SIGTERM/SIGINT comes first, then cancel it: Socket Mode retries a connection
+    it cannot make for ever, and a stop signal must not wait for that. True when the work finished."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait((task, stopping), return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if task.done():
+        task.result()  # its exception, if any, goes on up
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False

@@ -6,8 +6,13 @@ HTTP requests over keep-alive connections, so the figures are the bot's and not 
 (an aiohttp client signing on the fly added hundreds of milliseconds of its own queueing). Latency is
 from sending a submission to Slack's 3-second acknowledgement; throughput counts until the last private
 grade reaches the stand-in API. Afterwards the database is checked: every answer stored, none twice.
+
+In the same run the same generator then sends the same submissions to the floor: a bare Bolt app on the
+same aiohttp server that only acknowledges (no authorization call, no database, no grading), so the
+bot's p99 can be read against what Bolt and aiohttp cost on this machine at this moment.
 Prints one JSON object on its last line:
-{"submitted", "stored", "duplicates", "throughput_per_s", "p50_ms", "p99_ms", "max_ms"}.
+{"submitted", "stored", "duplicates", "throughput_per_s", "p50_ms", "p99_ms", "max_ms", "floor_p99_ms",
+"p99_ratio"} (p99_ratio: ours over the floor).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
@@ -142,6 +149,31 @@ async def members(conn, submissions: int, concurrency: int) -> None:
     conn.send((latencies, started))
 
 
+async def floor(load) -> None:
+    """A bare Bolt app that only acknowledges, served like ours, until the generator is done."""
+
+    async def authorize() -> AuthorizeResult:  # what ours learns once from auth.test, given up front
+        return AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-floor", bot_user_id="UBOT")
+
+    async def ack_only(ack) -> None:
+        await ack()
+
+    app = AsyncApp(signing_secret=SECRET, authorize=authorize)
+    app.view("daily_submit")(ack_only)
+    runner = web.AppRunner(app.web_app(path="/slack/events", port=0), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    load.send((runner.addresses[0][1], 1))
+    while not load.poll():
+        await asyncio.sleep(0.1)
+    await runner.cleanup()
+
+
+def p99(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return round(ordered[int(len(ordered) * 0.99) - 1], 1)
+
+
 def run_stand_in(conn, submissions: int) -> None:
     asyncio.run(stand_in(conn, submissions))
 
@@ -214,6 +246,14 @@ def main() -> None:
         latencies, started = load.recv()
     stand_in_process.join()
     members_process.join()
+    floor_load, floor_end = multiprocessing.Pipe()
+    floor_members = multiprocessing.Process(
+        target=run_members, args=(floor_end, args.submissions, args.concurrency)
+    )
+    floor_members.start()
+    asyncio.run(floor(floor_load))
+    floor_latencies, _ = floor_load.recv()
+    floor_members.join()
     elapsed = last_reply - started
     latencies.sort()
     print(f"{args.submissions} submissions, {args.concurrency} in flight, {replies} private grades sent back")
@@ -225,8 +265,10 @@ def main() -> None:
                 "duplicates": duplicates,
                 "throughput_per_s": round(args.submissions / elapsed, 1),
                 "p50_ms": round(statistics.median(latencies), 1),
-                "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 1),
+                "p99_ms": p99(latencies),
                 "max_ms": round(latencies[-1], 1),
+                "floor_p99_ms": p99(floor_latencies),
+                "p99_ratio": round(p99(latencies) / p99(floor_latencies), 2),
             }
         )
     )

@@ -77,7 +77,9 @@ class SimPublisher:
     def __init__(self, base: str, session: aiohttp.ClientSession) -> None:
         self.base, self.session = base, session
 
-    async def post_question(self, place: Place, card: QuestionCard) -> str:
+    async def post_question(
+        self, place: Place, card: QuestionCard, *, maybe_sent_since: datetime | None = None
+    ) -> str:
         async with self.session.post(
             f"{self.base}/post", json={"channel": place.channel, "post": card.post_id}
         ) as response:

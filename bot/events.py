@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.inbound import clean
+
 
 @dataclass(frozen=True)
 class Place:
@@ -14,6 +16,10 @@ class Place:
     channel: str | None = None
     workspace_name: str = ""
     channel_name: str = ""
+
+    def __post_init__(self) -> None:  # names are shown to others: cleaned where they come in
+        object.__setattr__(self, "workspace_name", clean(self.workspace_name))
+        object.__setattr__(self, "channel_name", clean(self.channel_name))
 
 
 @dataclass(frozen=True)
@@ -29,3 +35,6 @@ class Actor:
     display_name: str = ""
     timezone: str | None = None
     is_admin: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "display_name", clean(self.display_name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from bot.events import Place
@@ -23,8 +24,15 @@ class RateLimited(Exception):
 class Publisher(Protocol):
     platform: str
 
-    async def post_question(self, place: Place, card: QuestionCard) -> str:
-        """Post the daily card in `place.channel`; returns the platform's message reference."""
+    async def post_question(
+        self, place: Place, card: QuestionCard, *, maybe_sent_since: datetime | None = None
+    ) -> str:
+        """Post the daily card in `place.channel` once; returns the platform's message reference.
+
+        A send that may have reached the platform is never blindly repeated: with `maybe_sent_since`
+        (an earlier attempt started after that time) the card is first looked for on the platform, and
+        a connection lost mid-request is checked the same way before sending again.
+        """
         ...
 
     async def post_summary(self, place: Place, message_ref: str | None, summary: PostSummary) -> None:

@@ -22,6 +22,7 @@ from bot.errors import TryAgain, UserError
 from bot.events import Actor, Place
 from bot.grading import Grade, grade_question
 from bot.grading.judge import Judge, grade_question_with_judge
+from bot.inbound import clean
 from bot.periods import PERIODS
 from bot.review import review
 from bot.store.db import Database
@@ -75,7 +76,8 @@ def streak_bonus(channel_streak: int) -> int:
 
 
 def check_answer_text(text: str) -> str:
-    cleaned = (text or "").strip()
+    """The answer as stored (control and bidi characters removed), or a UserError saying what is wrong."""
+    cleaned = clean(text).strip()
     if not cleaned:
         raise UserError("Your answer is empty. Write a sentence or two in your own words.")
     if len(cleaned) > MAX_ANSWER_CHARS:
@@ -569,7 +571,7 @@ class PracticeService:
 
         async def work(session: AsyncSession) -> AppealView:
             ws, member = await self._context(session, actor)
-            row = await appeals.open_appeal(session, ws, member, answer_id, reason, now)
+            row = await appeals.open_appeal(session, ws, member, answer_id, clean(reason), now)
             return (await appeals.views(session, ws.id, ids=[row.id]))[0]
 
         return await self.transaction(work)
@@ -591,7 +593,7 @@ class PracticeService:
         async def work(session: AsyncSession) -> AppealView:
             ws, member = await self._context(session, actor)
             admin.require_admin(actor, ws)
-            row = await appeals.decide(session, ws, member, appeal_id, accept, score, note, now)
+            row = await appeals.decide(session, ws, member, appeal_id, accept, score, clean(note), now)
             return (await appeals.views(session, ws.id, ids=[row.id]))[0]
 
         return await self.transaction(work)

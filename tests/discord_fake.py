@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 
 import discord
@@ -19,6 +20,7 @@ GUILD = "800000000000000001"
 CHANNEL = "700000000000000001"
 OWNER = "600000000000000009"
 BOT_USER = {"id": APP_ID, "username": "interview", "discriminator": "0", "avatar": None, "bot": True}
+DISCORD_EPOCH = 1420070400000
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True, send_messages=True, view_channel=True)
 MEMBER_PERMISSIONS = discord.Permissions(send_messages=True, view_channel=True)
 
@@ -57,6 +59,7 @@ def message(channel_id: str, message_id: int | str, **fields) -> dict:
 class FakeDiscord:
     refuse: set[str] = field(default_factory=set)  # channels answering 403 Missing Permissions
     calls: list[Call] = field(default_factory=list)
+    messages: dict[str, list[dict]] = field(default_factory=dict)  # each channel's messages, oldest first
     base: str = ""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(10_000))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -99,7 +102,7 @@ class FakeDiscord:
             form = await request.post()
             body = json.loads(form.get("payload_json", "{}"))
             body["_files"] = [f.filename for k, f in form.items() if k.startswith("files[")]
-        status, data = self._answer(request.method, path, body)
+        status, data = self._answer(request.method, path, body, dict(request.query))
         self.calls.append(Call(request.method, path, body, data))
         self._changed.set()
         # discord.py reads JSON only when the content type is exactly application/json
@@ -107,7 +110,27 @@ class FakeDiscord:
             body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}
         )
 
-    def _answer(self, method: str, path: str, body: dict) -> tuple[int, object]:
+    def posted(self, channel: str) -> list[dict]:
+        return self.messages.get(channel, [])
+
+    def _create(self, channel: str, body: dict) -> dict:
+        """A new message, or with `enforce_nonce` the one this author already sent under that nonce."""
+        nonce = body.get("nonce")
+        if nonce and body.get("enforce_nonce"):
+            for earlier in self.posted(channel):
+                if earlier.get("nonce") == nonce:
+                    return earlier
+        snowflake = ((int(time.time() * 1000) - DISCORD_EPOCH) << 22) + next(self._ids)
+        created = message(channel, snowflake, nonce=nonce, **_shown(body))
+        self.messages.setdefault(channel, []).append(created)
+        return created
+
+    def _history(self, channel: str, query: dict) -> list[dict]:
+        """As Discord pages with `after`: the oldest `limit` messages after it, returned newest first."""
+        after, limit = int(query.get("after") or 0), int(query.get("limit") or 50)
+        return list(reversed([m for m in self.posted(channel) if int(m["id"]) > after][:limit]))
+
+    def _answer(self, method: str, path: str, body: dict, query: dict) -> tuple[int, object]:
         parts = path.strip("/").split("/")
         if path == "/users/@me":
             return 200, BOT_USER
@@ -141,8 +164,11 @@ class FakeDiscord:
         if parts[0] == "channels" and parts[2:3] == ["messages"]:
             if parts[1] in self.refuse:
                 return 403, {"code": 50013, "message": "Missing Permissions"}
-            message_id = parts[3] if len(parts) > 3 else next(self._ids)
-            return 200, message(parts[1], message_id, **_shown(body))
+            if method == "GET" and len(parts) == 3:
+                return 200, self._history(parts[1], query)
+            if method == "POST" and len(parts) == 3:
+                return 200, self._create(parts[1], body)
+            return 200, message(parts[1], parts[3], **_shown(body))
         if parts[0] == "guilds":
             return 200, {
                 "id": parts[1],

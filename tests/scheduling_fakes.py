@@ -26,6 +26,7 @@ class Sent:
     place: Place
     card: QuestionCard
     at: datetime
+    maybe_sent_since: datetime | None = None
 
 
 @dataclass
@@ -39,7 +40,9 @@ class FakePlatform:
     throttle: int = 0  # the next N requests get HTTP 429
     delay: float = 0.0
 
-    async def post_question(self, place: Place, card: QuestionCard) -> str:
+    async def post_question(
+        self, place: Place, card: QuestionCard, *, maybe_sent_since: datetime | None = None
+    ) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.throttle > 0:
@@ -47,7 +50,7 @@ class FakePlatform:
             raise RateLimited(0.01)
         if place.channel in self.refuse:
             raise ChannelUnavailable("not_in_channel")
-        self.posts.append(Sent(place, card, self.clock()))
+        self.posts.append(Sent(place, card, self.clock(), maybe_sent_since))
         return f"msg-{len(self.posts)}"
 
     async def post_summary(self, place: Place, message_ref: str | None, summary: PostSummary) -> None:

@@ -25,15 +25,23 @@ class Call:
 class FakeSlack:
     admins: set[str] = field(default_factory=lambda: {"UADMIN"})
     refuse: set[str] = field(default_factory=set)  # channels that answer not_in_channel
+    broken: set[str] = field(default_factory=set)  # methods that answer fatal_error
     auth_failures: int = 0  # how many auth.test calls answer invalid_auth before the token works
     calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)  # what listeners sent to response_url
     uploads: list[bytes] = field(default_factory=list)
     links: list[web.WebSocketResponse] = field(default_factory=list)  # Socket Mode websockets, in order
+    messages: dict[str, list[dict]] = field(default_factory=dict)  # each channel's top-level messages
+    # "before": a chat.postMessage waits unanswered and is never stored; "after": stored, then waits
+    # unanswered. Either way the sender is stuck mid-request until the test kills it.
+    hold_posts: str | None = None
+    socket_url: str | None = None  # where apps.connections.open sends Socket Mode clients instead
+    held: int = 0
     acks: list[dict] = field(default_factory=list)  # what the Socket Mode client sent back over them
     base: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> None:
         app = web.Application()
@@ -48,6 +56,7 @@ class FakeSlack:
         self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
+        self._stopping.set()
         for link in self.links:
             await link.close()
         await self._runner.cleanup()
@@ -83,11 +92,43 @@ class FakeSlack:
             params |= dict(await request.post())
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or params.get("token")
+        if method == "chat.postMessage" and self.hold_posts == "before":
+            return await self._hold()
         self.calls.append(Call(method, params, token))
         self._note()
-        return web.json_response(self._answer(method, params, token))
+        answer = self._answer(method, params, token)
+        if method == "chat.postMessage" and self.hold_posts == "after":
+            return await self._hold()
+        return web.json_response(answer)
+
+    async def _hold(self) -> web.Response:
+        self.held += 1
+        self._note()
+        await self._stopping.wait()
+        return web.json_response({"ok": False, "error": "fatal_error"})
+
+    def posted(self, channel: str, thread: str | None = None) -> list[dict]:
+        """Top-level messages of a channel, or the replies in one of its threads."""
+        return self.messages.get(channel + (f"/{thread}" if thread else ""), [])
+
+    def _history(self, where: str, params: dict) -> dict:
+        """Newest first, after `oldest`, metadata only when asked for, `limit` per page with a cursor."""
+        oldest = float(params.get("oldest") or 0)
+        found = [m for m in reversed(self.messages.get(where, [])) if float(m["ts"]) > oldest]
+        if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
+        page, more = found[start : start + limit], start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _answer(self, method: str, params: dict, token: str | None) -> dict:
+        if method in self.broken:
+            return {"ok": False, "error": "fatal_error"}
         if method == "auth.test" and self.auth_failures > 0:
             self.auth_failures -= 1
             return {"ok": False, "error": "invalid_auth"}
@@ -102,10 +143,20 @@ class FakeSlack:
         if method == "chat.postMessage":
             if params.get("channel") in self.refuse:
                 return {"ok": False, "error": "not_in_channel"}
-            return {"ok": True, "channel": params["channel"], "ts": f"{next(self._ts)}.000100"}
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            message = {"type": "message", "ts": ts, "text": params.get("text", ""), "bot_id": "BBOT"}
+            if params.get("metadata"):
+                message["metadata"] = params["metadata"]
+            where = params["channel"] + (f"/{params['thread_ts']}" if params.get("thread_ts") else "")
+            self.messages.setdefault(where, []).append(message)
+            return {"ok": True, "channel": params["channel"], "ts": ts}
+        if method == "conversations.history":
+            return self._history(params["channel"], params)
+        if method == "conversations.replies":  # the thread's own messages (its parent left out here)
+            return self._history(f"{params['channel']}/{params['ts']}", params)
         if method == "apps.connections.open":  # Socket Mode: where to open the websocket
             n = len(self.of(method))
-            return {"ok": True, "url": f"{self.base.replace('http', 'ws', 1)}/link?n={n}"}
+            return {"ok": True, "url": self.socket_url or f"{self.base.replace('http', 'ws', 1)}/link?n={n}"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + params["users"]}}
         if method == "chat.getPermalink":

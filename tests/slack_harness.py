@@ -43,7 +43,7 @@ class Slack:
         before = len(self.fake.responses)
         url = f"{self.fake.base}/respond/{self._responses}"
         response = await self.post(command_body(text, user, CHANNEL, team, url, name))
-        assert response.status == 200
+        assert response.status == 200, (response.status, await response.text())
         return await self.fake.wait_for(
             lambda: self.fake.responses[before] if len(self.fake.responses) > before else None
         )

@@ -17,12 +17,12 @@ def console_env(questions: Path = ROOT / "questions") -> dict[str, str]:
     return env
 
 
-def run_console(user: str, db: Path, script: str, cwd: Path, questions: Path = ROOT / "questions"):
+def run_console(user: str, db: Path, script: str | bytes, cwd: Path, questions: Path = ROOT / "questions"):
+    """The console as a member runs it, on raw bytes (so input that is not UTF-8 can be sent)."""
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--user", user, "--db", f"sqlite:///{db}"],
-        input=script,
+        input=script.encode() if isinstance(script, str) else script,
         capture_output=True,
-        text=True,
         cwd=cwd,
         env=console_env(questions),
         timeout=120,
@@ -31,8 +31,8 @@ def run_console(user: str, db: Path, script: str, cwd: Path, questions: Path = R
     return result
 
 
-def console(user: str, db: Path, script: str, cwd: Path, questions: Path = ROOT / "questions") -> str:
-    return run_console(user, db, script, cwd, questions).stdout
+def console(user: str, db: Path, script: str | bytes, cwd: Path, questions: Path = ROOT / "questions") -> str:
+    return run_console(user, db, script, cwd, questions).stdout.decode()
 
 
 def test_quiz_grade_streak_and_leaderboard_for_two_members(tmp_path: Path) -> None:

@@ -100,9 +100,10 @@ def test_stats_pictures_go_to_the_data_folder_one_per_member_quietly(tmp_path: P
     pictures = []
     for user in ("李雷", "韩梅梅"):
         run = run_console(user, data / "bot.db", f"/quiz rag\n{ANSWER}\n/stats\n", elsewhere)
-        line = next(line for line in run.stdout.splitlines() if line.startswith("Picture: "))
+        out, err = run.stdout.decode(), run.stderr.decode()
+        line = next(line for line in out.splitlines() if line.startswith("Picture: "))
         pictures.append(Path(line.removeprefix("Picture: ")))
-        assert "findfont" not in run.stderr and "Glyph" not in run.stderr and "Warning" not in run.stderr
+        assert "findfont" not in err and "Glyph" not in err and "Warning" not in err
     assert pictures[0] != pictures[1] and all(p.is_absolute() and p.is_relative_to(data) for p in pictures)
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pictures)
     assert not list(elsewhere.rglob("*.png")), "no picture lands where the command happened to run"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,8 +24,10 @@ def platform(clock: Clock) -> FakePlatform:
 
 
 @pytest.fixture
-def scheduler(service: PracticeService, platform: FakePlatform) -> DailyScheduler:
-    return DailyScheduler(service, {"chat": platform})
+async def scheduler(service: PracticeService, platform: FakePlatform) -> AsyncIterator[DailyScheduler]:
+    scheduler = DailyScheduler(service, {"chat": platform})
+    yield scheduler
+    await scheduler.shutdown()
 
 
 async def setup(service: PracticeService, channel: str, **changes) -> None:
@@ -128,32 +131,57 @@ async def test_catch_up_within_grace_but_never_a_past_day(scheduler, service, pl
 async def test_restart_mid_day_does_not_post_again(service, platform, clock, migrated_url, bank):
     await setup(service, "main", post_time="09:00", timezone="UTC")
     clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    await DailyScheduler(service, {"chat": platform}).recover()
+    first = DailyScheduler(service, {"chat": platform})
+    await first.recover()
+    await first.shutdown()
     clock.advance(hours=2)
     restarted = PracticeService(Database(migrated_url), bank, clock=clock)
     await restarted.start()
+    second = DailyScheduler(restarted, {"chat": platform})
     try:
-        report = await DailyScheduler(restarted, {"chat": platform}).recover()
+        report = await second.recover()
     finally:
+        await second.shutdown()
         await restarted.db.dispose()
     assert platform.channels_posted() == ["main"]
     assert report.posted == 0
 
 
-async def test_crash_between_claim_and_send_is_sent_once_on_next_start(scheduler, service, platform, clock):
+async def test_a_live_senders_lease_holds_and_a_dead_ones_is_taken_over_at_once(
+    scheduler, service, platform, clock
+):
     await setup(service, "main", post_time="09:00", timezone="UTC")
     clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     channel_id = (await scheduler.rebuild()).popitem()[1][0]
+    other = DailyScheduler(service, {"chat": platform}).sender  # another process on the same database
+    await other.start()
     leased = await service.transaction(
         lambda s: posts.lease_batch(
-            s, service.bank, [channel_id], clock.now, scheduler.grace, scheduler.lease
+            s, service.bank, [channel_id], clock.now, scheduler.grace, scheduler.lease, other.owner
         )
     )
-    assert len(leased) == 1  # claimed and leased, then the process died before sending
+    assert len(leased) == 1 and leased[0].maybe_sent_since is None  # its first send, about to start
     clock.advance(minutes=1)
     await scheduler.sweep()
-    assert platform.posts == []  # the lease still holds: the first sender might be mid-request
-    clock.advance(hours=10)  # restarted later the same day, past the 6h grace: still sent, once
+    assert platform.posts == []  # its lease holds while it lives: it might be mid-request
+    await other.close()  # it ends without recording a send (a kill drops its lock the same way)
+    await scheduler.recover()  # within its lease, which no longer matters
+    await scheduler.recover()
+    assert platform.channels_posted() == ["main"]
+    assert platform.posts[0].card.local_date == "2026-03-02"
+    assert platform.posts[0].maybe_sent_since is not None  # so the platform is searched before sending
+
+
+async def test_crash_between_claim_and_send_is_sent_once_later_that_day(scheduler, service, platform, clock):
+    await setup(service, "main", post_time="09:00", timezone="UTC")
+    clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    channel_id = (await scheduler.rebuild()).popitem()[1][0]
+    await service.transaction(
+        lambda s: posts.lease_batch(
+            s, service.bank, [channel_id], clock.now, scheduler.grace, scheduler.lease, "proc:unknowable"
+        )
+    )
+    clock.advance(hours=10)  # past the 6h grace and the lease of a sender nobody can vouch for
     await scheduler.recover()
     await scheduler.recover()
     assert platform.channels_posted() == ["main"]
@@ -165,8 +193,8 @@ async def test_two_schedulers_on_one_database_post_once(service, platform, clock
         await setup(service, f"c{i}", post_time="09:00", timezone="UTC")
     other = PracticeService(Database(migrated_url), bank, clock=clock)
     await other.start()
+    first, second = DailyScheduler(service, {"chat": platform}), DailyScheduler(other, {"chat": platform})
     try:
-        first, second = DailyScheduler(service, {"chat": platform}), DailyScheduler(other, {"chat": platform})
         groups = await first.rebuild()
         await second.rebuild()
         clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -175,6 +203,8 @@ async def test_two_schedulers_on_one_database_post_once(service, platform, clock
             first.fire(schedule), second.fire(schedule), first.sweep(), second.sweep()
         )
     finally:
+        await first.shutdown()
+        await second.shutdown()
         await other.db.dispose()
     assert sorted(platform.channels_posted()) == sorted(f"c{i}" for i in range(12))
     assert sum(r.posted for r in reports) == 12

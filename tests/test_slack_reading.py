@@ -147,8 +147,9 @@ async def test_closing_posts_the_whole_reference_and_closes_the_card(
     assert not any(b["type"] == "actions" for b in edited), "no Answer button on a closed card"
     (link,) = slack.fake.of("chat.getPermalink")
     assert edit.params["ts"] == thread[0].params["thread_ts"], "the card the thread hangs off"
-    assert link.params == {"channel": CHANNEL, "message_ts": "2.000100"}  # the first thread reply
-    assert "Closed" in shown_text(edited) and "/archives/C1/p2.000100" in shown_text(edited)
+    first_reply = slack.fake.messages[f"{CHANNEL}/{edit.params['ts']}"][0]["ts"]
+    assert link.params == {"channel": CHANNEL, "message_ts": first_reply}
+    assert "Closed" in shown_text(edited) and f"/archives/C1/p{first_reply}" in shown_text(edited)
     before = len(slack.fake.responses)
     await slack.click("daily_answer", str(post_id), message_ts=edit.params["ts"])  # a stale client
     reply = await slack.fake.wait_for(lambda: slack.fake.responses[before:])

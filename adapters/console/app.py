@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import re
 import shlex
 import sys
@@ -17,6 +18,7 @@ from adapters.console import render
 from bot.admin import SETUP_KEYS
 from bot.errors import UserError
 from bot.events import Actor, Place
+from bot.inbound import clean, has_undecodable
 from bot.service import PracticeService
 from bot.topics import quiz_request
 from bot.views import QuestionCard
@@ -59,9 +61,12 @@ class ConsoleSession:
         self.screen = Console(file=self.out, markup=False, emoji=False, highlight=False)
 
     def say(self, shown: render.Shown) -> None:
-        """Styled in a terminal; plain text (no escape codes, no trailing padding) when output is piped."""
+        """Styled in a terminal; plain text (no escape codes, no trailing padding) when output is piped.
+        Plain lines are cleaned once more on the way out: rows stored before the core cleaned its input."""
         with self.screen.capture() as captured:
             for part in [shown] if isinstance(shown, str) else shown:
+                if isinstance(part, str):
+                    part = clean(part)
                 self.screen.print(part, soft_wrap=isinstance(part, str))  # plain lines: never re-wrapped
         text = captured.get()
         if not self.screen.is_terminal:
@@ -71,7 +76,10 @@ class ConsoleSession:
 
     async def handle(self, line: str) -> bool:
         """Run one input line; False means the member asked to leave."""
-        line = line.strip()
+        if has_undecodable(line):
+            self.say("That line is not valid UTF-8 text (check your terminal's encoding); nothing was done.")
+            return True
+        line = clean(line).strip()
         if not line:
             return True
         if not line.startswith("/"):
@@ -241,6 +249,8 @@ COMMANDS = {
 
 async def run_console(session: ConsoleSession, stdin: TextIO = sys.stdin) -> None:
     """Interactive with a prompt on a terminal; silent and line-by-line when input is piped."""
+    if isinstance(stdin, io.TextIOWrapper):  # bytes that are not UTF-8 reach `handle`, which says so
+        stdin.reconfigure(errors="surrogateescape")
     interactive = stdin.isatty()
     if interactive:
         session.say(f"Hi {session.actor.display_name}! Type /help for commands, /quit to leave.")

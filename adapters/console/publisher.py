@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from adapters.console import render
 from adapters.console.app import ConsoleSession
 from bot.events import Place
@@ -14,7 +16,10 @@ class ConsolePublisher:
     def __init__(self, session: ConsoleSession) -> None:
         self.session = session
 
-    async def post_question(self, place: Place, card: QuestionCard) -> str:
+    async def post_question(
+        self, place: Place, card: QuestionCard, *, maybe_sent_since: datetime | None = None
+    ) -> str:
+        """A terminal keeps nothing to look in: a card a process showed before it died is shown again."""
         if self.session.open_question is None:
             self.session.open_question = card
         self.session.say("\n" + render.question(card))

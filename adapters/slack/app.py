@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import shlex
@@ -16,6 +17,7 @@ from bot import topics
 from bot.debounce import Debouncer
 from bot.errors import UserError
 from bot.events import Actor, Place
+from bot.inbound import clean
 from bot.service import PracticeService, check_answer_text
 from bot.settings import Settings
 from bot.wording import CLOSED, REFERENCE
@@ -29,6 +31,9 @@ HELP = """*{cmd}* — interview practice
 Admins: `{cmd} setup` · `pause` · `resume` · `skip` · `status` · `appeals`
 The daily question appears in this channel with an *Answer* button; answers and grades are private."""
 ADMIN_SUBCOMMANDS = ("setup", "pause", "resume", "skip", "status", "appeals")
+# Longer command text is refused before it is parsed: shlex on a megabyte holds the event loop for seconds.
+MAX_COMMAND_CHARS = 1000
+FAILED = "Something went wrong on my side; please try again in a moment."
 
 
 class Listeners:
@@ -71,14 +76,22 @@ class Listeners:
 
     async def on_command(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
         await ack()
+        text = clean(body.get("text"))
+        if len(text) > MAX_COMMAND_CHARS:
+            await respond(
+                text=f"That is {len(text):,} characters; a command is at most {MAX_COMMAND_CHARS:,}. "
+                f"`{self.command} help` lists them."
+            )
+            return
         try:
-            words = shlex.split(body.get("text") or "")
+            words = shlex.split(text)
         except ValueError:
-            words = (body.get("text") or "").split()
+            words = text.split()
         verb, args = (words[0].lower(), words[1:]) if words else ("help", [])
         handler = getattr(self, f"cmd_{verb}", None)
         if handler is None:
-            await respond(text=f"I don't know `{blocks.escape(verb)}`.\n" + HELP.format(cmd=self.command))
+            shown = blocks.escape(verb if len(verb) <= 40 else verb[:40] + "…")
+            await respond(text=f"I don't know `{shown}`.\n" + HELP.format(cmd=self.command))
             return
         try:
             actor = await self.actor(body, client, admin=verb in ADMIN_SUBCOMMANDS)
@@ -263,6 +276,34 @@ class Listeners:
             text = "Nothing changed: " + blocks.escape(str(error))
         await self._private(client, actor, text=text)
 
+    async def on_failure(self, error: Exception, body: dict, respond, client: AsyncWebClient) -> None:
+        """A listener failed after its ack: the member is told in plain words instead of hearing nothing."""
+        text = blocks.escape(str(error)) if isinstance(error, UserError) else FAILED
+        user = body.get("user_id") or (body.get("user") or {}).get("id")
+        try:
+            if respond is not None:
+                await respond(text=text, response_type="ephemeral", replace_original=False)
+            elif user:
+                dm = (await client.conversations_open(users=user))["channel"]["id"]
+                await client.chat_postMessage(channel=dm, text=text)
+        except Exception as failure:
+            log.warning("could not tell %s that their request failed: %r", user, failure)
+
+    def contained(self, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+        """The listener with its failures handled inside it. Bolt's own error path, reached when a listener
+        raises within about 10 ms of its ack, can forget the ack and answer Slack 404 "unhandled"."""
+
+        @functools.wraps(listener)
+        async def run(**kwargs) -> None:
+            try:
+                await listener(**kwargs)
+            except Exception as error:
+                log.exception("a Slack listener failed: %s", type(error).__name__)
+                body, respond = kwargs.get("body") or {}, kwargs.get("respond")
+                await self.on_failure(error, body, respond, kwargs["client"])
+
+        return run
+
     async def _private(self, client: AsyncWebClient, actor: Actor, **message) -> None:
         """Ephemeral in the channel; a DM when there is no channel to be ephemeral in."""
         if actor.place.channel:
@@ -282,20 +323,22 @@ def register(app: AsyncApp, service: PracticeService, settings: Settings) -> Lis
         req.context["is_retry"] = bool(retry and retry[0] not in ("", "0"))
         return await next()
 
-    app.command(settings.slack_command)(listeners.on_command)
-    app.action("daily_answer")(listeners.on_daily_answer)
-    app.action("quiz_answer")(listeners.on_quiz_answer)
-    app.action("reference_full")(listeners.on_reference_full)
-    app.action("appeal_open")(listeners.on_appeal_open)
-    app.action("appeal_accept")(listeners.on_appeal_decision)
-    app.action("appeal_reject")(listeners.on_appeal_decision)
-    app.view("daily_submit")(listeners.on_answer_submit)
-    app.view("quiz_submit")(listeners.on_answer_submit)
-    app.view("appeal_submit")(listeners.on_appeal_submit)
-    app.view("setup_submit")(listeners.on_setup_submit)
+    safe = listeners.contained
+    app.command(settings.slack_command)(safe(listeners.on_command))
+    app.action("daily_answer")(safe(listeners.on_daily_answer))
+    app.action("quiz_answer")(safe(listeners.on_quiz_answer))
+    app.action("reference_full")(safe(listeners.on_reference_full))
+    app.action("appeal_open")(safe(listeners.on_appeal_open))
+    app.action("appeal_accept")(safe(listeners.on_appeal_decision))
+    app.action("appeal_reject")(safe(listeners.on_appeal_decision))
+    app.view("daily_submit")(safe(listeners.on_answer_submit))
+    app.view("quiz_submit")(safe(listeners.on_answer_submit))
+    app.view("appeal_submit")(safe(listeners.on_appeal_submit))
+    app.view("setup_submit")(safe(listeners.on_setup_submit))
 
     @app.error
-    async def on_error(error, body, logger) -> None:
+    async def on_error(error, body, context, client, logger) -> None:
         logger.exception("unhandled error in a Slack listener: %s", type(error).__name__)
+        await listeners.on_failure(error, body, context.respond, client)
 
     return listeners

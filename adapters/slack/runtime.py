@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import register
 from adapters.slack.publisher import SlackPublisher
+from adapters.slack.signed import signed_requests_only
 from adapters.slack.tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from bot.service import PracticeService
 from bot.settings import Settings
@@ -46,7 +47,17 @@ class _IntendedTokenHandling(logging.Filter):
 
 logging.getLogger("slack_bolt.AsyncApp").addFilter(_IntendedTokenHandling())
 
-BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "im:write", "files:write"]
+# channels:history and groups:history: a daily card whose send may have reached Slack is looked for there.
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "im:write",
+    "files:write",
+    "channels:history",
+    "groups:history",
+]
 
 
 def web_client(
@@ -136,6 +147,8 @@ class SlackRuntime:
             log.info("Slack: connected in Socket Mode")
             return
         web_app = self.app.web_app(path="/slack/events", port=self.settings.slack_port)
+        secret = self.settings.slack_signing_secret.get_secret_value()
+        web_app.middlewares.append(signed_requests_only("/slack/events", secret))
         web_app.router.add_get("/healthz", _healthz)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()

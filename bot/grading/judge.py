@@ -30,6 +30,7 @@ import aiohttp
 from bot.grading import GRADER_VERSION, Grade, References, assess
 from bot.grading.points import label
 from bot.grading.score import verdict
+from bot.inbound import clean
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -246,11 +247,11 @@ def parse_verdict(content: str) -> Grade:
         items = data.get(key, [])
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise JudgeError(f"{key} is not a list of strings")
-        lists.append(tuple(label(i) for i in items if i.strip())[:MAX_LIST])
+        lists.append(tuple(label(clean(i)) for i in items if clean(i).strip())[:MAX_LIST])
     feedback = data.get("feedback", "")
     if not isinstance(feedback, str):
         raise JudgeError("feedback is not text")
-    feedback = _one_sentence(feedback)
+    feedback = _one_sentence(clean(feedback))
     # The verdict follows the score, so a card never shows "correct" with 30/100.
     return Grade(score, verdict(score), lists[0], lists[1], feedback, JUDGE_VERSION)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -36,6 +36,7 @@ class Delivery:
     place: Place
     question_id: str
     local_date: date
+    maybe_sent_since: datetime | None = None  # an earlier send started: the platform may have it
 
 
 def effective_tz():
@@ -71,6 +72,7 @@ async def lease_batch(
     now: datetime,
     grace: timedelta,
     lease: timedelta,
+    owner: str,
 ) -> list[Delivery]:
     """Claim today's post of each due channel and lease the ones nobody is sending: at most one sender."""
     rows = await session.execute(
@@ -87,70 +89,113 @@ async def lease_batch(
             where[channel.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
     claimed = await daily.claim_many(session, bank, wanted, now)
     places = {post.id: where[channel_id] for channel_id, post in claimed.items()}
-    post_ids = list(places)
-    return await _lease(session, post_ids, places, now, lease)
+    return await _lease(session, list(places), places, now, lease, owner)
 
 
-async def unsent_today(session: AsyncSession, now: datetime, platforms: Sequence[str]) -> list[int]:
+def _unsent(now: datetime):
+    return (
+        DailyPost.state.in_(("claimed", "sending")),
+        DailyPost.closed_at.is_(None),
+        DailyPost.closes_at > now,
+    )
+
+
+async def lease_holders(
+    session: AsyncSession, now: datetime, platforms: Sequence[str], owner: str
+) -> set[str]:
+    """Other senders holding a lease on an open, unsent post: if one has died, its posts are stranded."""
+    rows = await session.scalars(
+        select(DailyPost.lease_owner)
+        .distinct()
+        .join(Channel, Channel.id == DailyPost.channel_id)
+        .join(Workspace, Workspace.id == Channel.workspace_id)
+        .where(
+            Workspace.platform.in_(platforms),
+            *_unsent(now),
+            DailyPost.state == "sending",
+            DailyPost.lease_until >= now,
+            DailyPost.lease_owner.is_not(None),
+            DailyPost.lease_owner != owner,
+        )
+    )
+    return set(rows.all())
+
+
+async def unsent_today(
+    session: AsyncSession, now: datetime, platforms: Sequence[str], dead: Collection[str] = ()
+) -> list[int]:
     """Channels whose post was claimed but never sent (a crash between claim and send), still open."""
     rows = await session.execute(
         select(DailyPost.channel_id)
         .join(Channel, Channel.id == DailyPost.channel_id)
         .join(Workspace, Workspace.id == Channel.workspace_id)
-        .where(
-            Workspace.platform.in_(platforms),
-            DailyPost.state.in_(("claimed", "sending")),
-            DailyPost.closed_at.is_(None),
-            DailyPost.closes_at > now,
-            or_(DailyPost.lease_until.is_(None), DailyPost.lease_until < now),
-        )
+        .where(Workspace.platform.in_(platforms), *_unsent(now), _free(now, dead))
     )
     return [channel_id for (channel_id,) in rows.all()]
 
 
+def _free(now: datetime, dead: Collection[str]):
+    """Nobody is sending it: never leased, the lease ran out, or its holder has died."""
+    return or_(
+        DailyPost.lease_until.is_(None), DailyPost.lease_until < now, DailyPost.lease_owner.in_(list(dead))
+    )
+
+
 async def lease_existing(
-    session: AsyncSession, channel_ids: Iterable[int], now: datetime, lease: timedelta
+    session: AsyncSession,
+    channel_ids: Iterable[int],
+    now: datetime,
+    lease: timedelta,
+    owner: str,
+    dead: Collection[str] = (),
 ) -> list[Delivery]:
     """Lease the open, unsent posts of these channels whatever their post time (crash recovery)."""
     rows = await session.execute(
         select(DailyPost, Channel, Workspace)
         .join(Channel, Channel.id == DailyPost.channel_id)
         .join(Workspace, Workspace.id == Channel.workspace_id)
-        .where(
-            DailyPost.channel_id.in_(list(channel_ids)),
-            DailyPost.state.in_(("claimed", "sending")),
-            DailyPost.closed_at.is_(None),
-            DailyPost.closes_at > now,
-            Channel.enabled.is_(True),
-        )
+        .where(DailyPost.channel_id.in_(list(channel_ids)), *_unsent(now), Channel.enabled.is_(True))
     )
     places: dict[int, Place] = {}
     for post, channel, ws in rows.all():
         if post.local_date == today_in(channel.timezone or ws.timezone, now):  # never a past day's post
             places[post.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
-    return await _lease(session, list(places), places, now, lease)
+    return await _lease(session, list(places), places, now, lease, owner, dead)
 
 
 async def _lease(
-    session: AsyncSession, post_ids: list[int], places: dict[int, Place], now: datetime, lease: timedelta
+    session: AsyncSession,
+    post_ids: list[int],
+    places: dict[int, Place],
+    now: datetime,
+    lease: timedelta,
+    owner: str,
+    dead: Collection[str] = (),
 ) -> list[Delivery]:
+    """Take the lease where nobody holds it, and count the send about to start (the intent)."""
     if not post_ids:
         return []
     leased = await session.execute(
         update(DailyPost)
         .where(
             DailyPost.id.in_(post_ids),
-            or_(
-                DailyPost.state == "claimed",
-                (DailyPost.state == "sending") & (DailyPost.lease_until < now),
-            ),
+            or_(DailyPost.state == "claimed", (DailyPost.state == "sending") & _free(now, dead)),
         )
-        .values(state="sending", lease_until=now + lease)
-        .returning(DailyPost.id, DailyPost.channel_id, DailyPost.question_id, DailyPost.local_date)
+        .values(
+            state="sending", lease_until=now + lease, lease_owner=owner, attempts=DailyPost.attempts + 1
+        )
+        .returning(
+            DailyPost.id,
+            DailyPost.channel_id,
+            DailyPost.question_id,
+            DailyPost.local_date,
+            DailyPost.attempts,
+            DailyPost.claimed_at,
+        )
     )
     return [
-        Delivery(post_id, channel_id, places[post_id], question_id, day)
-        for post_id, channel_id, question_id, day in leased.all()
+        Delivery(post_id, channel_id, places[post_id], question_id, day, claimed if attempts > 1 else None)
+        for post_id, channel_id, question_id, day, attempts, claimed in leased.all()
     ]
 
 
@@ -161,7 +206,9 @@ async def record_posted(
     await session.execute(
         update(DailyPost.__table__)
         .where(DailyPost.__table__.c.id == bindparam("pid"))
-        .values(state="posted", message_ref=bindparam("ref"), posted_at=now, lease_until=None),
+        .values(
+            state="posted", message_ref=bindparam("ref"), posted_at=now, lease_until=None, lease_owner=None
+        ),
         [{"pid": d.post_id, "ref": ref} for d, ref in sent],
     )
     await session.execute(
@@ -180,7 +227,9 @@ async def record_failed(
 ) -> tuple[int, bool]:
     """Count a refused channel; pause it after `pause_after` refusals in a row. Returns (failures, paused)."""
     await session.execute(
-        update(DailyPost).where(DailyPost.id == delivery.post_id).values(state="failed", lease_until=None)
+        update(DailyPost)
+        .where(DailyPost.id == delivery.post_id)
+        .values(state="failed", lease_until=None, lease_owner=None)
     )
     channel = await session.get(Channel, delivery.channel_id, with_for_update=True)
     channel.failures = (channel.failures or 0) + 1
@@ -196,7 +245,7 @@ async def release(session: AsyncSession, delivery: Delivery) -> None:
     await session.execute(
         update(DailyPost)
         .where(DailyPost.id == delivery.post_id, DailyPost.state == "sending")
-        .values(state="claimed", lease_until=None)
+        .values(state="claimed", lease_until=None, lease_owner=None)
     )
 
 

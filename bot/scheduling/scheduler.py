@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from bot.publishing import ChannelUnavailable, Publisher
 from bot.scheduling import posts
 from bot.scheduling.fanout import Batcher, FanOut, Gate
 from bot.scheduling.posts import Delivery, Schedule
+from bot.scheduling.senders import sender_for
 from bot.service import PracticeService
 from bot.views import QuestionCard
 
@@ -48,7 +50,9 @@ class DailyScheduler:
 
     Exactly once comes from the database, not from APScheduler: a post is claimed under its unique
     (channel, local date) key and leased before it is sent, so a second process or a restart finds the
-    work done. Its in-memory jobs are rebuilt from our tables at start and whenever a schedule changes.
+    work done. A lease names its sender, whose death a restart can see (`senders`), and counts the send
+    it starts, so a post whose send may have reached the platform is looked for there before it is sent
+    again. Its in-memory jobs are rebuilt from our tables at start and whenever a schedule changes.
     """
 
     def __init__(
@@ -69,6 +73,9 @@ class DailyScheduler:
         self.gates = {platform: Gate() for platform in self.publishers}
         self.aps = AsyncIOScheduler(timezone=UTC)
         self._post_jobs: set[str] = set()
+        self.sender = sender_for(service.db.engine)
+        self._holding = False
+        self._hold_lock = asyncio.Lock()  # a cron tick and a sweep may both get here at once
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -104,6 +111,19 @@ class DailyScheduler:
     async def shutdown(self) -> None:
         if self.aps.running:
             self.aps.shutdown(wait=False)
+        async with self._hold_lock:
+            if self._holding:
+                await self.sender.close()
+                self._holding = False
+
+    async def _hold(self) -> None:
+        """Hold this sender's lock before leasing anything, so others can tell whether it lives."""
+        async with self._hold_lock:
+            if self._holding:
+                await self.sender.keep()
+            else:
+                await self.sender.start()
+                self._holding = True
 
     async def _schedule_changed(self, channel_id: int) -> None:
         await self.rebuild()
@@ -151,9 +171,12 @@ class DailyScheduler:
         groups = await self._tx(lambda s: posts.schedules(s, self.platforms))
         report = await self.post_channels([cid for ids in groups.values() for cid in ids])
         now = self.now()
-        stranded = await self._tx(lambda s: posts.unsent_today(s, now, self.platforms))
+        dead = await self._dead_senders(now)
+        stranded = await self._tx(lambda s: posts.unsent_today(s, now, self.platforms, dead))
         if stranded:
-            leased = await self._tx(lambda s: posts.lease_existing(s, stranded, now, self.lease))
+            leased = await self._tx(
+                lambda s: posts.lease_existing(s, stranded, now, self.lease, self.sender.owner, dead)
+            )
             extra = await self._deliver(leased)
             report.posted += extra.posted
             report.failed += extra.failed
@@ -161,7 +184,18 @@ class DailyScheduler:
         await self.close_due()
         return report
 
+    async def _dead_senders(self, now: datetime) -> set[str]:
+        """Senders whose leases still run but whose process has ended: their posts are taken over now."""
+        holders = await self._tx(lambda s: posts.lease_holders(s, now, self.platforms, self.sender.owner))
+        if not holders:
+            return set()
+        dead = await self._tx(lambda s: self.sender.gone(s, holders))
+        if dead:
+            log.warning("taking over the posts of %d sender(s) that ended mid-send", len(dead))
+        return dead
+
     async def post_channels(self, channel_ids: Sequence[int]) -> Report:
+        await self._hold()
         now = self.now()
         report = Report()
         fan = self._fan_out(report)
@@ -169,7 +203,7 @@ class DailyScheduler:
             chunk = channel_ids[start : start + BATCH]
             leased = await self._tx(
                 lambda s, chunk=chunk: posts.lease_batch(
-                    s, self.service.bank, chunk, now, self.grace, self.lease
+                    s, self.service.bank, chunk, now, self.grace, self.lease, self.sender.owner
                 )
             )
             for delivery in leased:
@@ -210,7 +244,10 @@ class DailyScheduler:
 
         async def send(delivery: Delivery) -> str:
             card = self._card(delivery)
-            return await self.publishers[delivery.place.platform].post_question(delivery.place, card)
+            publisher = self.publishers[delivery.place.platform]
+            return await publisher.post_question(
+                delivery.place, card, maybe_sent_since=delivery.maybe_sent_since
+            )
 
         async def done(delivery: Delivery, ref: str) -> None:
             await recorder.add((delivery, ref))

@@ -116,8 +116,10 @@ class QuestionRow(Base):
 class DailyPost(Base):
     """One channel's question of one local day; the unique key makes each day's post happen once.
 
-    States: claimed (row exists, nothing sent) -> sending (a process holds the lease until
-    `lease_until`) -> posted -> closed; `failed` when the platform refused the channel.
+    States: claimed (row exists) -> sending (`lease_owner` holds the lease until `lease_until`) ->
+    posted -> closed; `failed` when the platform refused the channel. `attempts` counts sends started:
+    once one was, the platform may have the message although the row never says `posted`, so the
+    next sender looks for it there before sending again.
     """
 
     __tablename__ = "daily_posts"
@@ -131,6 +133,8 @@ class DailyPost(Base):
     message_ref: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     summary_ref: Mapped[str | None] = mapped_column(String(128))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
