@@ -5,15 +5,18 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+# A checkout's own folders: `interview-bot console` run elsewhere still finds the bank (as migrations do).
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default="sqlite+aiosqlite:///data/interview-bot.db")
-    questions_dir: Path = Field(default=Path("questions"))
+    questions_dir: Path = Field(default=Path("questions"), validate_default=True)
     default_timezone: str = "UTC"
     log_level: str = "INFO"
 
@@ -48,7 +51,28 @@ class Settings(BaseSettings):
     grader_judge_max_calls: int = 1000  # judge calls per process and UTC day
     grader_semantic: bool = False
 
+    @field_validator("questions_dir")
+    @classmethod
+    def _questions_here_or_in_checkout(cls, value: Path) -> Path:
+        """A relative folder missing here is looked up in the checkout the bot runs from."""
+        if not value.is_absolute() and not value.is_dir() and (CHECKOUT / value).is_dir():
+            return CHECKOUT / value
+        return value
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problem(error: BaseException) -> str | None:
+    """Plain words for settings that cannot be read (a bad value in the environment or .env)."""
+    if isinstance(error, ValidationError):
+        return "\n".join(
+            f"Settings: {'_'.join(str(part) for part in p['loc']).upper()}: {p['msg']}"
+            for p in error.errors()
+        )
+    if isinstance(error, SettingsError):  # pydantic-settings' own: a list or number it could not decode
+        field = str(error).split('"')[1] if '"' in str(error) else "a setting"
+        return f"Settings: {field.upper()} could not be read; lists are JSON, e.g. SLACK_ADMINS='[\"U123\"]'."
+    return None

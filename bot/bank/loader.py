@@ -15,6 +15,7 @@ from bot.bank.markdown import Skipped, parse_markdown
 from bot.bank.merge import group_duplicates, normalise
 from bot.bank.model import Question, Reference, Source
 from bot.bank.yaml_file import BankError, load_yaml_file
+from bot.errors import SetupError
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ def _merge(drafts: list[_Draft]) -> tuple[list[Question], int]:
 
 
 def _files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise SetupError(f"The question folder {directory} does not exist; set QUESTIONS_DIR to your bank.")
     return sorted(
         p
         for p in directory.iterdir()
