@@ -45,13 +45,13 @@ def test_plain_text_answers_and_friendly_errors(tmp_path: Path) -> None:
     out = console(
         "lin",
         tmp_path / "bot.db",
-        "hello there\n/quiz cooking\n/daily\n\n/answer word\n/leaderboard forever\n"
+        "hello there\n/quiz cooking\n/daily\n/quiz rag\n\n/answer word\n/leaderboard forever\n"
         "/nonsense\n/topics\n/stats\n/quit\n/streak\n",
         tmp_path,
     )
     assert "No open question" in out
     assert "Unknown topic 'cooking'" in out
-    assert "Daily question" in out
+    assert "The daily question is not set up in this channel yet" in out
     assert "One word is not enough" in out
     assert "Period must be one of" in out
     assert "Unknown command /nonsense" in out

@@ -11,8 +11,14 @@ from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService, streak_bonus
 from bot.store.tables import Answer, ChannelStreak, DailyPost
+from tests.conftest import set_up_channel
 
 TEAM = Place(platform="slack", workspace="T1", channel="C1", workspace_name="Team")
+
+
+@pytest.fixture(autouse=True)
+async def team_channel(service: PracticeService) -> None:
+    await set_up_channel(service, TEAM)
 
 
 def member(name: str, place: Place = TEAM) -> Actor:

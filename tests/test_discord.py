@@ -18,6 +18,7 @@ from bot.publishing import ChannelUnavailable
 from bot.service import PracticeService
 from bot.settings import Settings
 from bot.store.tables import Answer, Channel
+from tests.conftest import set_up_channel
 from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, Payloads, message
 
 PLACE = Place("discord", GUILD, CHANNEL)
@@ -83,7 +84,17 @@ async def test_commands_sync_once_to_the_test_server(bot: InterviewBot, fake: Fa
     synced = fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")
     assert len(synced) == 1
     names = {c["name"] for c in synced[0].body}
-    assert names == {"quiz", "leaderboard", "streak", "stats", "topics", "help", "appeals", "daily"}
+    assert names == {
+        "quiz",
+        "leaderboard",
+        "streak",
+        "stats",
+        "topics",
+        "timezone",
+        "help",
+        "appeals",
+        "daily",
+    }
     daily = next(c for c in synced[0].body if c["name"] == "daily")
     assert int(daily["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
     assert {o["name"] for o in daily["options"]} == {"setup", "pause", "resume", "skip", "status"}
@@ -130,6 +141,7 @@ async def test_daily_post_button_after_restart_modal_double_submit_and_close(
     service: PracticeService, fake: FakeDiscord
 ) -> None:
     first = await connect(service)
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     ref = await DiscordPublisher(first).post_question(PLACE, card)
     (posted,) = fake.of("POST", f"/channels/{CHANNEL}/messages")
@@ -216,12 +228,14 @@ async def test_mention_injection_pings_nobody(chat: Discord, service: PracticeSe
     assert "@everyone" in str(shown["embeds"]) and "@here look" in str(shown["embeds"])
     assert shown["allowed_mentions"] == {"parse": []}  # shown, but pings nobody
     assert all(c.body.get("allowed_mentions", {"parse": []}) == {"parse": []} for c in chat.fake.replies())
-    decision = shown["components"][0]["components"][0]["custom_id"]
-    assert decision.startswith("appeal:accept:")
+    scores = shown["components"][0]["components"][0]
+    assert scores["custom_id"].startswith("appeal:score:")
     card = message(CHANNEL, 6, embeds=shown["embeds"], components=shown["components"])
-    refused = await chat.send(chat.payloads.click(decision, ADA, card), replies=2)
+    refused = await chat.send(chat.payloads.select(scores["custom_id"], ["100"], ADA, card), replies=2)
     assert "Only workspace admins" in refused[1].body["content"]
-    accepted = await chat.send(chat.payloads.click(decision, BOSS, card, admin=True), replies=2)
+    accepted = await chat.send(
+        chat.payloads.select(scores["custom_id"], ["100"], BOSS, card, admin=True), replies=2
+    )
     assert "accepted" in accepted[1].body["content"]
 
 
@@ -229,6 +243,7 @@ async def test_missing_permission_channel_is_reported_not_crashed(
     bot: InterviewBot, fake: FakeDiscord, service
 ) -> None:
     fake.refuse.add(CHANNEL)
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     publisher = DiscordPublisher(bot)
     with pytest.raises(ChannelUnavailable, match="403"):

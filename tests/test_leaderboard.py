@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService
 from bot.store.tables import Answer, BoardTotal
+from tests.conftest import set_up_channel
 
 PLACE = Place(platform="slack", workspace="T1", channel="C1")
 
@@ -25,7 +26,7 @@ async def give(service: PracticeService, name: str, points: int, at: datetime, c
     async with service.db.sessions() as session, session.begin():
         ws = await directory.workspace(session, PLACE, at)
         member = await directory.member(session, ws, actor(name), at)
-        ch = await directory.channel(session, ws, PLACE, at) if channel else None
+        ch = await directory.channel(session, ws, PLACE, at) if channel else None  # as setup makes it
         answer = Answer(
             workspace_id=ws.id,
             member_id=member.id,
@@ -103,6 +104,7 @@ async def test_bad_options_are_clear_errors(service: PracticeService, period: st
 async def test_totals_kept_on_arrival_match_the_answers(service: PracticeService, clock) -> None:
     """Daily answers, quiz answers (one counted per question and day) and an accepted appeal."""
     team = [actor(n) for n in ("ada", "bob", "cy")]
+    await set_up_channel(service, PLACE)
     for day in range(3):
         card = await service.daily_post(PLACE)
         for who in team[: day + 1]:

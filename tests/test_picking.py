@@ -11,6 +11,7 @@ from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService
 from bot.store.db import Database
+from tests.conftest import set_up_channel
 from tests.helpers import TOPIC_ANSWERS, yaml_bank
 
 PLACE = Place(platform="discord", workspace="G1", channel="C1")
@@ -26,6 +27,7 @@ async def small(migrated_url: str, tmp_path: Path, clock):
 
 
 async def test_daily_question_never_repeats_until_the_pool_is_used_up(small: PracticeService, clock) -> None:
+    await set_up_channel(small, PLACE)
     seen = []
     for _ in range(8):
         seen.append((await small.daily_post(PLACE)).question_id)

@@ -19,6 +19,7 @@ from bot.events import Place
 from bot.service import PracticeService
 from bot.settings import Settings
 from bot.store.tables import Answer, Channel
+from tests.conftest import set_up_channel
 from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
 
 SECRET = "test-signing-secret"
@@ -53,6 +54,19 @@ class Slack:
         )
 
     async def click(self, action_id: str, value: str, user: str = "U1", message_ts: str = "1.000100") -> None:
+        await self.act(
+            {"action_id": action_id, "block_id": "b", "value": value, "type": "button"}, user, message_ts
+        )
+
+    async def choose(self, action_id: str, value: str, user: str = "U1") -> None:
+        """Pick an option of a select menu (static_select), as Slack sends it."""
+        option = {"text": {"type": "plain_text", "text": value}, "value": value}
+        await self.act(
+            {"action_id": action_id, "block_id": "b", "type": "static_select", "selected_option": option},
+            user,
+        )
+
+    async def act(self, action: dict, user: str = "U1", message_ts: str = "1.000100") -> None:
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
@@ -62,7 +76,7 @@ class Slack:
             "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
             "trigger_id": f"trigger-{user}",
             "response_url": f"{self.fake.base}/respond/click",
-            "actions": [{"action_id": action_id, "block_id": "b", "value": value, "type": "button"}],
+            "actions": [action],
         }
         assert (await self.post(payload_body(payload))).status == 200
 
@@ -181,6 +195,7 @@ async def test_quiz_button_modal_grade_streak_board_and_stats(slack: Slack, serv
 async def test_daily_card_answer_retry_double_click_and_closing_thread(
     slack: Slack, service: PracticeService
 ) -> None:
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     ref = await slack.runtime.publisher.post_question(PLACE, card)
     posted = slack.fake.of("chat.postMessage")[0]
@@ -215,6 +230,7 @@ async def test_daily_card_answer_retry_double_click_and_closing_thread(
 async def test_empty_and_overlong_answers_are_refused_in_the_modal(
     slack: Slack, service: PracticeService
 ) -> None:
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     view = {
         "type": "modal",
@@ -311,11 +327,11 @@ async def test_user_text_is_escaped_where_it_is_echoed(slack: Slack, service: Pr
     assert "<!here>" not in listing and "<!everyone>" not in listing and "<@U999>" not in listing
     board = (await slack.command("leaderboard all", name="<!channel>"))["text"]
     assert "&lt;!channel&gt;" in board and "<!channel>" not in board
-    accept = next(e for b in json.loads(listing)["blocks"] if b["type"] == "actions" for e in b["elements"])
-    await slack.click("appeal_reject", accept["value"], user="U1")  # not an admin
+    accept, reject = next(b for b in json.loads(listing)["blocks"] if b["type"] == "actions")["elements"]
+    await slack.click("appeal_reject", reject["value"], user="U1")  # not an admin
     await slack.fake.wait_for(lambda: len(slack.fake.responses) >= 4)
     assert "Only workspace admins" in slack.fake.responses[-1]["text"]
-    await slack.click(accept["action_id"], accept["value"], user="UADMIN")
+    await slack.choose(accept["action_id"], accept["options"][0]["value"], user="UADMIN")
     await slack.fake.wait_for(lambda: len(slack.fake.responses) >= 5)
     assert "accepted" in slack.fake.responses[-1]["text"]
 
@@ -326,6 +342,7 @@ async def test_unreachable_channel_raises_for_the_scheduler_and_admins_hear_of_i
     from bot.publishing import ChannelUnavailable
 
     slack.fake.refuse.add(CHANNEL)
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     with pytest.raises(ChannelUnavailable, match="not_in_channel"):
         await slack.runtime.publisher.post_question(PLACE, card)
@@ -360,6 +377,7 @@ async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
             assert "ua" in (await slack.command("leaderboard all", user="UB", team="T1"))["text"]
             other = (await slack.command("leaderboard all", user="UB", team="T2"))["text"]
             assert "No points yet" in other and "ua" not in other
+            await set_up_channel(service, Place("slack", "T2", "C2"))
             await runtime.publisher.post_question(
                 Place("slack", "T2", "C2"), await service.daily_post(Place("slack", "T2", "C2"))
             )
@@ -390,6 +408,7 @@ async def test_a_burst_of_answers_makes_few_card_edits(service: PracticeService,
     try:
         async with aiohttp.ClientSession() as http:
             slack = Slack(runtime, fake, http)
+            await set_up_channel(service, PLACE)
             card = await service.daily_post(PLACE)
             ts = (await runtime.publisher.post_question(PLACE, card)).split(":")[1]
             meta = json.dumps({"post_id": card.post_id, "channel": CHANNEL, "ts": ts})

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import shlex
+import time
 from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
@@ -24,9 +25,12 @@ HELP = """*{cmd}* — interview practice
 • `{cmd} quiz [topic]` — a private question for you
 • `{cmd} leaderboard [week|month|all] [channel|workspace]`
 • `{cmd} streak` · `{cmd} stats` · `{cmd} topics` · `{cmd} help`
-Admins: `{cmd} setup` · `pause` · `resume` · `skip` · `status` · `appeals`
+• `{cmd} timezone [Area/City|auto]` — your days follow your Slack profile's timezone unless you pick one
+Admins: `{cmd} setup` · `pause` · `resume` (also undoes a skip) · `skip` · `status` · `appeals`
+Admins: `{cmd} timezone workspace Area/City` sets the week and month boards' timezone
 The daily question appears in this channel with an *Answer* button; answers and grades are private."""
 ADMIN_SUBCOMMANDS = ("setup", "pause", "resume", "skip", "status", "appeals")
+ZONE_TTL = 6 * 3600  # members' Slack timezones are looked up at most this often (users.info is rate limited)
 
 
 class Listeners:
@@ -40,6 +44,7 @@ class Listeners:
         # A few answers graded at a time: a 09:00 burst queues here, and new requests still get
         # their acknowledgement promptly instead of waiting behind hundreds of busy coroutines.
         self.grading = asyncio.Semaphore(settings.grading_concurrency)
+        self._zones: dict[str, tuple[float, str | None]] = {}  # user -> (looked up at, Slack profile tz)
 
     # -- who and where ----------------------------------------------------------------------------
 
@@ -55,15 +60,30 @@ class Listeners:
         )
         channel = channel or body.get("channel_id") or (body.get("channel") or {}).get("id")
         channel_name = body.get("channel_name") or (body.get("channel") or {}).get("name") or ""
-        is_admin, tz = False, None
+        is_admin = False
         if admin:  # checked here, on the server, from Slack's own record of the member
             info = (await client.users_info(user=user))["user"]
             is_admin = bool(
                 info.get("is_admin") or info.get("is_owner") or user in self.settings.slack_admins
             )
-            tz = info.get("tz")
+            self._zones[user] = (time.monotonic(), info.get("tz"))
+        tz = await self._zone(client, user)
         place = Place("slack", team, channel, body.get("team_domain", ""), channel_name)
         return Actor(place, user, name or user, tz, is_admin)
+
+    async def _zone(self, client: AsyncWebClient, user: str) -> str | None:
+        """The member's timezone from their Slack profile (their local days and streaks), cached a while;
+        a failed lookup is no reason to refuse the member anything."""
+        looked_up, tz = self._zones.get(user, (None, None))
+        if looked_up is not None and time.monotonic() - looked_up < ZONE_TTL:
+            return tz
+        try:
+            tz = ((await client.users_info(user=user)).get("user") or {}).get("tz")
+        except Exception as error:
+            log.info("users.info for %s failed (%s); using the stored timezone", user, type(error).__name__)
+            return None
+        self._zones[user] = (time.monotonic(), tz)
+        return tz
 
     # -- the slash command ------------------------------------------------------------------------
 
@@ -78,8 +98,9 @@ class Listeners:
         if handler is None:
             await respond(text=f"I don't know `{blocks.escape(verb)}`.\n" + HELP.format(cmd=self.command))
             return
+        admin = verb in ADMIN_SUBCOMMANDS or (verb == "timezone" and args[:1] == ["workspace"])
         try:
-            actor = await self.actor(body, client, admin=verb in ADMIN_SUBCOMMANDS)
+            actor = await self.actor(body, client, admin=admin)
             await handler(actor, args, body, respond, client)
         except UserError as error:
             await respond(text=blocks.escape(str(error)))
@@ -113,6 +134,13 @@ class Listeners:
                 filename="interview-stats.png",
                 title="Your weekly scores and topic mastery",
             )
+
+    async def cmd_timezone(self, actor, args, body, respond, client) -> None:
+        if args[:1] == ["workspace"]:
+            view = await self.service.timezone(actor, " ".join(args[1:]), workspace=True)
+        else:
+            view = await self.service.timezone(actor, args[0] if args else None)
+        await respond(text=blocks.timezone(view))
 
     async def cmd_setup(self, actor, args, body, respond, client) -> None:
         status = await self.service.channel_status(actor)
@@ -169,16 +197,25 @@ class Listeners:
         await client.views_open(trigger_id=body["trigger_id"], view=blocks.appeal_modal(answer_id, channel))
 
     async def on_appeal_decision(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
+        """Accept is a choice of scores (`appeal_id:score`), Reject a button; the member hears either way."""
         await ack()
         action = body["actions"][0]
+        accept = action["action_id"] == "appeal_accept"
+        value = action["selected_option"]["value"] if accept else action["value"]
+        appeal_id, _, score = value.partition(":")
         try:
             actor = await self.actor(body, client, admin=True)
-            view = await self.service.decide_appeal(
-                actor, int(action["value"]), action["action_id"] == "appeal_accept"
-            )
+            chosen = int(score) if score else None
+            view = await self.service.decide_appeal(actor, int(appeal_id), accept, chosen)
             await respond(text=blocks.decision(view), replace_original=False)
         except UserError as error:
             await respond(text=blocks.escape(str(error)), replace_original=False)
+            return
+        try:  # a DM: the member may not be in the admin's channel
+            dm = (await client.conversations_open(users=view.member_ref))["channel"]["id"]
+            await client.chat_postMessage(channel=dm, text=blocks.appeal_outcome(view))
+        except Exception:
+            log.exception("could not tell %s the outcome of appeal #%s", view.member_ref, view.appeal_id)
 
     # -- modals -----------------------------------------------------------------------------------
 
