@@ -74,7 +74,8 @@ def test_appeal_and_admin_commands(tmp_path: Path) -> None:
         db,
         "/appeal\n/quiz rag\nRetrieval pulls documents into the prompt before generation happens\n"
         "/appeal I covered the retrieval step\n/appeal again\n/appeals\n/accept 1 95\n/appeals\n"
-        "/leaderboard all\n/setup post_time=25:00\n"
+        "/leaderboard all\n/leaderboard week channel\n/streak\n/status\n/timezone Mars/Base\n"
+        "/timezone Pacific/Auckland\n/setup post_time=25:00\n"
         "/setup post_time=08:30 timezone=Europe/Berlin weekdays=mon-fri\n"
         "/pause\n/resume\n/status\n",
         tmp_path,
@@ -83,7 +84,12 @@ def test_appeal_and_admin_commands(tmp_path: Path) -> None:
     assert "Appeal #1 sent" in out
     assert "already appealed" in out
     assert "#1 ada" in out and "reason: I covered the retrieval step" in out
-    assert "Appeal #1 accepted: ada's answer now scores 95." in out
+    assert (
+        "Appeal #1 accepted: ada's answer now scores 95. (your own answer: decided as the only admin" in out
+    )
+    assert "ada: your appeal #1 (" in out and "was accepted by ada (on their own answer)" in out
+    assert "Daily question in #console: not set up yet" in out, "reading created no posting channel"
+    assert "Unknown timezone 'Mars/Base'" in out and "Your timezone: Pacific/Auckland (your choice)" in out
     assert "No pending appeals." in out
     assert "95 pts" in out
     assert "Times look like 09:00" in out

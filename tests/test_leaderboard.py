@@ -136,3 +136,31 @@ async def test_totals_kept_on_arrival_match_the_answers(service: PracticeService
     assert await service.transaction(from_totals) == expected
     board = await service.leaderboard(team[2], "all", "channel")
     assert [r.answers for r in board.rows] == [3, 2, 1]  # the channel board counts daily answers only
+
+
+async def test_a_later_answer_worth_nothing_keeps_the_tie_with_who_got_there_first(
+    service: PracticeService,
+) -> None:
+    await give(service, "first", 80, datetime(2026, 3, 2, 9, 1, tzinfo=UTC))
+    await give(service, "second", 80, datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    await give(service, "first", 0, datetime(2026, 3, 2, 9, 10, tzinfo=UTC))  # an answer graded 0
+    for period in ("week", "all"):
+        board = await service.leaderboard(actor("second"), period)
+        assert [(r.rank, r.member, r.points) for r in board.rows] == [(1, "first", 80), (2, "second", 80)]
+        assert board.me.rank == 2
+
+
+async def test_an_auckland_team_sees_the_new_week_on_monday_morning(service: PracticeService, clock) -> None:
+    """The workspace's timezone is set by an admin; week boards start on its Monday, not UTC's."""
+    boss = Actor(PLACE, "boss", "Boss", is_admin=True)
+    with pytest.raises(UserError, match="Only workspace admins"):
+        await service.timezone(actor("ada"), "Pacific/Auckland", workspace=True)
+    await give(service, "last-week", 90, datetime(2026, 3, 6, 2, 0, tzinfo=UTC))  # Friday 15:00 in Auckland
+    await give(service, "this-week", 40, datetime(2026, 3, 8, 20, 30, tzinfo=UTC))  # Monday 09:30 there
+    view = await service.timezone(boss, "Pacific/Auckland", workspace=True)
+    assert view.workspace == "Pacific/Auckland"
+    clock.now = datetime(2026, 3, 8, 21, 0, tzinfo=UTC)  # Monday 10:00 in Auckland, still Sunday in UTC
+    board = await service.leaderboard(actor("ada"), "week")
+    assert [r.member for r in board.rows] == ["this-week"]
+    alltime = await service.leaderboard(actor("ada"), "all")
+    assert [(r.member, r.points) for r in alltime.rows] == [("last-week", 90), ("this-week", 40)]
