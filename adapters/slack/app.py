@@ -30,7 +30,10 @@ Admins: `{cmd} setup` · `pause` · `resume` (also undoes a skip) · `skip` · `
 Admins: `{cmd} timezone workspace Area/City` sets the week and month boards' timezone
 The daily question appears in this channel with an *Answer* button; answers and grades are private."""
 ADMIN_SUBCOMMANDS = ("setup", "pause", "resume", "skip", "status", "appeals")
-ZONE_TTL = 6 * 3600  # members' Slack timezones are looked up at most this often (users.info is rate limited)
+# Members' Slack timezones (users.info is rate limited): looked up at most once a day each, and a request
+# waits at most ZONE_WAIT for a lookup; a slower one finishes in the background for the next request.
+ZONE_TTL = 24 * 3600
+ZONE_WAIT = 0.5
 
 
 class Listeners:
@@ -45,6 +48,7 @@ class Listeners:
         # their acknowledgement promptly instead of waiting behind hundreds of busy coroutines.
         self.grading = asyncio.Semaphore(settings.grading_concurrency)
         self._zones: dict[str, tuple[float, str | None]] = {}  # user -> (looked up at, Slack profile tz)
+        self._lookups: dict[str, asyncio.Task] = {}
 
     # -- who and where ----------------------------------------------------------------------------
 
@@ -72,18 +76,35 @@ class Listeners:
         return Actor(place, user, name or user, tz, is_admin)
 
     async def _zone(self, client: AsyncWebClient, user: str) -> str | None:
-        """The member's timezone from their Slack profile (their local days and streaks), cached a while;
-        a failed lookup is no reason to refuse the member anything."""
+        """The member's timezone from their Slack profile (their local days and streaks). None (the core
+        keeps the one it stored) when Slack is slow or fails: no reason to keep the member waiting."""
         looked_up, tz = self._zones.get(user, (None, None))
         if looked_up is not None and time.monotonic() - looked_up < ZONE_TTL:
             return tz
+        if user not in self._lookups:
+            self._lookups[user] = asyncio.create_task(self._look_up_zone(client, user))
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._lookups[user]), ZONE_WAIT)
+        except TimeoutError:
+            return tz
+
+    async def _look_up_zone(self, client: AsyncWebClient, user: str) -> str | None:
         try:
             tz = ((await client.users_info(user=user)).get("user") or {}).get("tz")
-        except Exception as error:
-            log.info("users.info for %s failed (%s); using the stored timezone", user, type(error).__name__)
+        except Exception as error:  # tried again on the member's next request
+            log.info("users.info for %s failed (%s); the stored timezone stays", user, type(error).__name__)
             return None
-        self._zones[user] = (time.monotonic(), tz)
-        return tz
+        else:
+            self._zones[user] = (time.monotonic(), tz)
+            return tz
+        finally:
+            self._lookups.pop(user, None)
+
+    async def close(self) -> None:
+        """The last "N answered" edit still goes out; pending timezone lookups are dropped."""
+        await self.card_refresh.drain()
+        for task in list(self._lookups.values()):
+            task.cancel()
 
     # -- the slash command ------------------------------------------------------------------------
 
@@ -201,7 +222,7 @@ class Listeners:
         await ack()
         action = body["actions"][0]
         accept = action["action_id"] == "appeal_accept"
-        value = action["selected_option"]["value"] if accept else action["value"]
+        value = (action.get("selected_option") or {}).get("value") or action.get("value", "")
         appeal_id, _, score = value.partition(":")
         try:
             actor = await self.actor(body, client, admin=True)
