@@ -642,7 +642,8 @@ class PracticeService:
     ) -> TimezoneView:
         """Show the clocks in use, or set one: the member's own (`auto` goes back to the platform's), or as
         an admin the workspace's, which moves its week and month boards and its channels' default."""
-        chosen = None if name is None or name.strip().lower() == "auto" else zone(name.strip()).key
+        name = (name or "").strip() or None
+        chosen = None if name is None or name.lower() == "auto" else zone(name).key
         if workspace and chosen is None:
             raise UserError("Name the workspace's timezone, e.g. Pacific/Auckland.")
 
