@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -48,9 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
             raise
-        problem = settings_problem(error)
-        if problem is None:
-            logging.getLogger(__name__).debug("unexpected failure", exc_info=True)
-            problem = f"interview-bot stopped: {type(error).__name__}: {error} (LOG_LEVEL=DEBUG shows where)."
+        problem = settings_problem(error) or (
+            f"interview-bot stopped: {type(error).__name__}: {error} (LOG_LEVEL=DEBUG shows where)."
+        )
         print(problem, file=sys.stderr)
         return 2
