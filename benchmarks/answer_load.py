@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from adapters.slack.runtime import SlackRuntime  # noqa: E402
 from benchmarks.scratch import scratch_database  # noqa: E402
 from bot.bank import load_bank  # noqa: E402
-from bot.events import Place  # noqa: E402
+from bot.events import Actor, Place  # noqa: E402
 from bot.service import PracticeService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import migrate  # noqa: E402
@@ -199,7 +199,9 @@ async def serve(url: str, api, load) -> tuple[int, int]:
     )
     runtime = SlackRuntime(service, settings)
     await runtime.start()
-    card = await service.daily_post(Place("slack", "T1", "C1"))
+    place = Place("slack", "T1", "C1")
+    await service.configure_channel(Actor(place, "UADMIN", is_admin=True))  # setup switches posting on
+    card = await service.daily_post(place)
     load.send((runtime.port, card.post_id))
     while not api.poll():  # the last private grade has reached the stand-in API
         await asyncio.sleep(0.1)

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import directory, picking
-from bot.calendar import describe_weekdays, next_post, parse_hhmm, parse_weekdays, zone
+from bot.calendar import (
+    describe_weekdays,
+    next_post,
+    next_post_day,
+    parse_hhmm,
+    parse_weekdays,
+    today_in,
+    zone,
+)
 from bot.errors import UserError
 from bot.events import Actor
 from bot.store.tables import Channel, Workspace
@@ -17,6 +25,8 @@ from bot.views import ChannelStatus
 
 REVEAL_POLICIES = ("after_close", "immediate")
 NOT_ADMIN = "Only workspace admins can do that. Ask an admin, or ask to be added to the bot's admins."
+NOT_SET_UP = "The daily question is not set up in this channel yet; an admin's setup starts it."
+NOW = " /quiz gives you a question now."
 
 ScheduleListener = Callable[[int], Awaitable[None]]
 
@@ -89,14 +99,17 @@ def apply_changes(channel: Channel, bank, changes: dict) -> None:
         setattr(channel, key, value)
 
 
-def status(channel: Channel, ws: Workspace, now: datetime) -> ChannelStatus:
+def status(channel: Channel, ws: Workspace, now: datetime, *, set_up: bool = True) -> ChannelStatus:
     tz = channel.timezone or ws.timezone
     instant = None
-    if channel.enabled:
+    enabled = set_up and channel.enabled
+    if enabled:
         _, instant = next_post(channel.post_time, channel.weekdays, tz, now, channel.skip_date)
+    skipping = channel.skip_date if channel.skip_date and channel.skip_date >= today_in(tz, now) else None
     return ChannelStatus(
         channel=channel.name or channel.external_id,
-        enabled=channel.enabled,
+        enabled=enabled,
+        set_up=set_up,
         post_time=channel.post_time,
         weekdays=describe_weekdays(channel.weekdays),
         timezone=tz,
@@ -106,15 +119,46 @@ def status(channel: Channel, ws: Workspace, now: datetime) -> ChannelStatus:
         reveal_policy=channel.reveal_policy,
         next_post_utc=instant.strftime("%Y-%m-%d %H:%M UTC") if instant else None,
         next_post_local=instant.astimezone(zone(tz)).strftime("%a %Y-%m-%d %H:%M %Z") if instant else None,
-        skip_date=channel.skip_date.isoformat() if channel.skip_date else None,
+        skip_date=skipping.isoformat() if skipping else None,
         last_error=channel.last_error,
         failures=channel.failures,
     )
 
 
-async def admin_channel(session: AsyncSession, actor: Actor, now: datetime, default_tz: str) -> Channel:
+async def admin_channel(
+    session: AsyncSession, actor: Actor, now: datetime, default_tz: str, *, setup: bool
+) -> tuple[Workspace, Channel | None]:
+    """The admin's workspace and channel; only setup creates the channel (switching posting on)."""
     ws = await directory.workspace(session, actor.place, now, default_tz)
     require_admin(actor, ws)
+    await directory.member(session, ws, actor, now)  # remembered as a known admin (appeals)
     if actor.place.channel is None:
         raise UserError("Run this in the channel that should get the daily question.")
-    return await directory.channel(session, ws, actor.place, now)
+    if setup:
+        return ws, await directory.channel(session, ws, actor.place, now)
+    return ws, await directory.find_channel(session, ws, actor.place)
+
+
+def skip_next(channel: Channel, ws: Workspace, now: datetime) -> None:
+    """Skip the next scheduled post (today's if it has not gone out yet); `resume` undoes it."""
+    tz = channel.timezone or ws.timezone
+    if channel.skip_date is not None and channel.skip_date >= today_in(tz, now):
+        raise UserError(
+            f"The post of {channel.skip_date:%a %Y-%m-%d} is already skipped; resume undoes the skip."
+        )
+    channel.skip_date = next_post(channel.post_time, channel.weekdays, tz, now)[0]
+
+
+def refuse_unscheduled(channel: Channel, day: date) -> None:
+    """A member asking for today's question on a day the schedule has none gets told why, and nothing
+    is created or counted."""
+    if not channel.enabled:
+        raise UserError("The daily question is paused here; an admin's resume starts it again." + NOW)
+    if channel.skip_date == day:
+        raise UserError("Today's daily question is skipped here; an admin's resume undoes the skip." + NOW)
+    if str(day.weekday()) not in channel.weekdays:
+        following = next_post_day(day, channel.weekdays)
+        raise UserError(
+            f"There is no daily question here on {day:%A}s (it posts {describe_weekdays(channel.weekdays)}); "
+            f"the next one is on {following:%a %Y-%m-%d}." + NOW
+        )

@@ -1,21 +1,34 @@
-"""Appeals: a member contests a grade, an admin accepts or rejects it, and the decision is kept."""
+"""Appeals: a member contests a grade, an admin accepts or rejects it, and the decision is kept.
+
+Nobody reviews their own answer while another admin is known to the bot (a member who has acted as an
+admin here); a sole admin may, and that decision is stored and shown as theirs on their own answer.
+Accepting rescores the answer as if it had been graded so: its points (with the daily streak bonus an
+answer graded incorrect was denied) and the leaderboards follow, and only an answer accepted as correct
+becomes an accepted alternative that grades later answers.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot import boards
 from bot.errors import UserError
-from bot.grading.score import verdict
+from bot.grading.score import CORRECT_AT, verdict
 from bot.store.tables import Answer, Appeal, Member, QuestionAlias, QuestionRow, Workspace
 from bot.views import AppealView
 
 MAX_REASON_CHARS = 1000
 ACCEPTED_SCORE = 90  # an accepted appeal without a score given means "this answer was right"
+
+
+def accept_scores(current: int) -> list[int]:
+    """The scores an admin picks from to accept: above the current one, in fives (20 at most, which fits
+    Slack's and Discord's menus)."""
+    return list(range(100, current, -5)) or [100]
 
 
 async def open_appeal(
@@ -63,29 +76,50 @@ async def decide(
         raise UserError(f"Appeal #{appeal_id} was already {appeal.state}.")
     if score is not None and not 0 <= score <= 100:
         raise UserError("A score is a whole number from 0 to 100.")
+    answer = await session.get(Answer, appeal.answer_id)
+    new_score = max(answer.score, ACCEPTED_SCORE) if score is None else score
+    if accept and new_score < answer.score:
+        raise UserError(f"Accepting cannot lower the score (now {answer.score}); reject the appeal instead.")
+    own = appeal.member_id == admin.id
+    if own and await _other_admins(session, ws, admin):
+        raise UserError("That appeal is about your own answer; another admin has to decide it.")
     appeal.state = "accepted" if accept else "rejected"
-    appeal.decided_by, appeal.decided_at, appeal.note = admin.id, now, (note or "").strip()[:MAX_REASON_CHARS]
+    appeal.decided_by, appeal.decided_at, appeal.self_decided = admin.id, now, own
+    appeal.note = (note or "").strip()[:MAX_REASON_CHARS]
     if accept:
-        answer = await session.get(Answer, appeal.answer_id)
-        new_score = max(answer.score, ACCEPTED_SCORE) if score is None else score
-        if answer.counted:
-            points = max(answer.points + new_score - answer.score, 0)
-            await boards.adjust(session, answer, ws.timezone, points - answer.points)
-            answer.points = points
-        answer.score, answer.verdict = new_score, verdict(new_score)
-        answer.missed = []
+        await _rescore(session, ws, answer, new_score)
         appeal.new_score = new_score
-        session.add(
-            QuestionAlias(
-                workspace_id=ws.id,
-                question_id=answer.question_id,
-                text=answer.text,
-                appeal_id=appeal.id,
-                created_at=now,
+        if new_score >= CORRECT_AT:  # "no idea, pass" accepted at 30 must not grade anyone else's answer
+            session.add(
+                QuestionAlias(
+                    workspace_id=ws.id,
+                    question_id=answer.question_id,
+                    text=answer.text,
+                    appeal_id=appeal.id,
+                    created_at=now,
+                )
             )
-        )
     await session.flush()
     return appeal
+
+
+async def _other_admins(session: AsyncSession, ws: Workspace, admin: Member) -> int:
+    return await session.scalar(
+        select(func.count())
+        .select_from(Member)
+        .where(Member.workspace_id == ws.id, Member.id != admin.id, Member.admin_seen_at.is_not(None))
+    )
+
+
+async def _rescore(session: AsyncSession, ws: Workspace, answer: Answer, score: int) -> None:
+    """Points as if graded `score` from the start: a daily answer not graded incorrect gets its bonus."""
+    new_verdict = verdict(score)
+    if answer.counted:
+        bonus = (answer.streak_bonus or 0) if new_verdict != "incorrect" else 0
+        points = score + bonus
+        await boards.adjust(session, answer, ws.timezone, points - answer.points)
+        answer.points = points
+    answer.score, answer.verdict, answer.missed = score, new_verdict, []
 
 
 async def views(session: AsyncSession, ws_id: int, *, state: str | None = None, ids=None) -> list[AppealView]:
@@ -117,6 +151,10 @@ async def views(session: AsyncSession, ws_id: int, *, state: str | None = None, 
             state=appeal.state,
             new_score=appeal.new_score,
             decided_by=(by_name or by_ext) if appeal.decided_by else None,
+            member_ref=member.external_id,
+            self_decided=appeal.self_decided,
+            note=appeal.note,
+            points=answer.points,
         )
         for appeal, answer, member, prompt, by_name, by_ext in rows.all()
     ]

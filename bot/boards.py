@@ -1,6 +1,7 @@
 """Leaderboards from totals kept as answers count: top 10 and any member's rank are index scans.
 
-Ties go to whoever reached the total first (`reached`, the time of their last counted points).
+Ties go to whoever reached the total first (`reached`: the time of the last answer that added points; an
+answer worth nothing does not move it).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +33,42 @@ async def credit(session: AsyncSession, answer: Answer, tz: str) -> None:
 async def adjust(session: AsyncSession, answer: Answer, tz: str, delta: int) -> None:
     """A rescored answer (an accepted appeal) moves its boards by the difference."""
     await _add(session, answer, tz, delta, 0)
+
+
+async def rebuild(session: AsyncSession, workspace_id: int, tz: str) -> None:
+    """Every board of a workspace again from its counted answers: its timezone changed, so did its weeks."""
+    await session.execute(delete(BoardTotal).where(BoardTotal.workspace_id == workspace_id))
+    answers = await session.scalars(
+        select(Answer)
+        .where(Answer.workspace_id == workspace_id, Answer.counted.is_(True))
+        .order_by(Answer.created_at, Answer.id)
+    )
+    totals: dict[tuple, dict] = {}
+    for answer in answers.all():
+        for scope, period, starts in _buckets(answer, tz):
+            row = totals.setdefault(
+                (scope, period, starts, answer.member_id),
+                {"points": 0, "answers": 0, "reached": answer.created_at},
+            )
+            row["points"] += answer.points
+            row["answers"] += 1
+            if answer.points > 0:
+                row["reached"] = answer.created_at
+    if totals:
+        await session.execute(
+            BoardTotal.__table__.insert(),
+            [
+                {
+                    "workspace_id": workspace_id,
+                    "channel_id": c,
+                    "period": p,
+                    "starts": s,
+                    "member_id": m,
+                    **row,
+                }
+                for (c, p, s, m), row in totals.items()
+            ],
+        )
 
 
 async def _add(session: AsyncSession, answer: Answer, tz: str, points: int, answers: int) -> None:
@@ -61,7 +98,10 @@ def _upsert(dialect: str):
         set_={
             "points": BoardTotal.points + stmt.excluded.points,
             "answers": BoardTotal.answers + stmt.excluded.answers,
-            "reached": latest(BoardTotal.reached, stmt.excluded.reached),
+            "reached": case(
+                (stmt.excluded.points > 0, latest(BoardTotal.reached, stmt.excluded.reached)),
+                else_=BoardTotal.reached,
+            ),
         },
     )
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+
+from bot.errors import SetupError, UserError
+from bot.settings import settings_problem
 
 # Modules with a `register(subparsers)`; channel entry points live with their adapters.
 FEATURES = (
@@ -28,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Every command ends with a plain message: a traceback only with LOG_LEVEL=DEBUG."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
@@ -36,3 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except (SetupError, UserError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    except Exception as error:
+        if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+            raise
+        problem = settings_problem(error) or (
+            f"interview-bot stopped: {type(error).__name__}: {error} (LOG_LEVEL=DEBUG shows where)."
+        )
+        print(problem, file=sys.stderr)
+        return 2

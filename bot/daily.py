@@ -16,6 +16,10 @@ from bot.calendar import closes_at
 from bot.store.tables import Channel, DailyPost
 
 
+async def existing(session: AsyncSession, channel_id: int, day: date) -> DailyPost | None:
+    return (await _posts(session, [(channel_id, day)])).get(channel_id)
+
+
 async def claim(
     session: AsyncSession, bank: Bank, channel: Channel, tz: str, day: date, now: datetime
 ) -> DailyPost:

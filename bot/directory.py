@@ -40,26 +40,49 @@ async def workspace(session: AsyncSession, place: Place, now: datetime, timezone
     return row
 
 
-async def channel(session: AsyncSession, ws: Workspace, place: Place, now: datetime) -> Channel:
+CHANNEL_DEFAULTS = {
+    "enabled": True,
+    "post_time": "09:00",
+    "weekdays": "0123456",
+    "topics": [],
+    "reveal_policy": "after_close",
+    "failures": 0,
+}
+
+
+async def find_channel(session: AsyncSession, ws: Workspace, place: Place) -> Channel | None:
+    """The channel's row if an admin has set it up; reading never creates one (a row is a posting channel)."""
     if place.channel is None:
         raise ValueError("this action needs a channel")
-    row = await _get_or_create(
-        session,
-        Channel,
-        {"workspace_id": ws.id, "external_id": place.channel},
-        {
-            "name": place.channel_name,
-            "enabled": True,
-            "post_time": "09:00",
-            "weekdays": "0123456",
-            "topics": [],
-            "reveal_policy": "after_close",
-            "failures": 0,
-            "created_at": now,
-        },
+    row = await session.scalar(
+        select(Channel).where(Channel.workspace_id == ws.id, Channel.external_id == place.channel)
     )
-    if place.channel_name and row.name != place.channel_name:
+    if row is not None and place.channel_name and row.name != place.channel_name:
         row.name = place.channel_name
+    return row
+
+
+def unsaved_channel(ws: Workspace, place: Place, now: datetime) -> Channel:
+    """What setup would start from, without storing it (the setup form's defaults, a status)."""
+    return Channel(
+        workspace_id=ws.id,
+        external_id=place.channel,
+        name=place.channel_name,
+        created_at=now,
+        **CHANNEL_DEFAULTS,
+    )
+
+
+async def channel(session: AsyncSession, ws: Workspace, place: Place, now: datetime) -> Channel:
+    """Find or create: only an admin's setup calls this, so only setup switches posting on."""
+    row = await find_channel(session, ws, place)
+    if row is None:
+        row = await _get_or_create(
+            session,
+            Channel,
+            {"workspace_id": ws.id, "external_id": place.channel},
+            {"name": place.channel_name, "created_at": now, **CHANNEL_DEFAULTS},
+        )
     return row
 
 
@@ -74,4 +97,6 @@ async def member(session: AsyncSession, ws: Workspace, actor: Actor, now: dateti
         row.display_name = actor.display_name
     if actor.timezone and row.timezone != actor.timezone:
         row.timezone = actor.timezone
+    if row.admin_seen_at is None and (actor.is_admin or actor.user in (ws.settings or {}).get("admins", [])):
+        row.admin_seen_at = now  # appeals: another known admin rules out deciding on one's own answer
     return row

@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
-from sqlalchemy import text
-
 from bot.bank import load_bank
 from bot.calendar import zone
-from bot.errors import UserError
+from bot.errors import SetupError, UserError
 from bot.grading import GRADER_VERSION
-from bot.settings import Settings
-from bot.store.db import Database
-from bot.store.migrate import current_revision, head_revision
+from bot.settings import Settings, settings_problem
+from bot.store.db import Database, sqlite_file
+from bot.store.migrate import current_revision, head_revision, known_revision, too_new
 
 
 @dataclass(frozen=True)
@@ -68,22 +65,28 @@ def platform_checks(settings: Settings) -> list[Check]:
 
 
 async def database_checks(settings: Settings) -> list[Check]:
-    db = Database(settings.database_url)
-    backend = db.engine.url.get_backend_name()
+    """Looks without touching: a missing SQLite file is reported, not created."""
     try:
-        async with db.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        db = Database(settings.database_url)
+    except SetupError as error:
+        return [Check(False, "Database", str(error))]
+    backend = db.engine.url.get_backend_name()
+    path = sqlite_file(settings.database_url)
+    if path is not None and not path.is_file():
+        await db.dispose()
+        return [Check(False, "Database", f"no database at {path} yet; run `interview-bot db upgrade`.")]
+    try:
         current = await current_revision(db.engine)
-    except Exception as error:  # any failure here is the thing to report
-        cause = getattr(error, "orig", None) or error
-        reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
-        return [Check(False, "Database", f"cannot connect to the {backend} database: {reason}")]
+    except SetupError as error:
+        return [Check(False, "Database", str(error))]
     finally:
         await db.dispose()
     head = head_revision()
     checks = [Check(True, "Database", f"{backend} database reachable.")]
     if current is None:
         checks.append(Check(False, "Migrations", "the database is empty; run `interview-bot db upgrade`."))
+    elif not known_revision(current):
+        checks.append(Check(False, "Migrations", too_new(current)))
     elif current != head:
         checks.append(
             Check(False, "Migrations", f"at {current}, code expects {head}; run `interview-bot db upgrade`.")
@@ -162,10 +165,12 @@ async def run_checks(settings: Settings) -> list[Check]:
 def _doctor(args: argparse.Namespace) -> int:
     try:
         settings = Settings()
-    except ValidationError as error:
-        for problem in error.errors():
-            name = "_".join(str(part) for part in problem["loc"]).upper()
-            print(f"problem  Settings: {name}: {problem['msg']}")
+    except Exception as error:
+        problem = settings_problem(error)
+        if problem is None:
+            raise
+        for line in problem.splitlines():
+            print(f"problem  {line}")
         return 1
     checks = asyncio.run(run_checks(settings))
     for check in checks:

@@ -12,3 +12,10 @@ class TryAgain(UserError):
         self, message: str = "The bot could not save that just now. Please try again in a moment."
     ) -> None:
         super().__init__(message)
+
+
+class SetupError(Exception):
+    """The installation needs fixing (settings, database, files): the message says what to do.
+
+    Every CLI command ends with this message instead of a traceback.
+    """

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import admin, appeals, boards, daily, directory, picking
 from bot.bank import Bank
 from bot.bank.model import Question
-from bot.calendar import next_post, today_in, zone
+from bot.calendar import today_in, zone
 from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import TryAgain, UserError
 from bot.events import Actor, Place
@@ -52,6 +52,7 @@ from bot.views import (
     ReferenceView,
     StatsView,
     StreakView,
+    TimezoneView,
     TopicLine,
 )
 
@@ -144,7 +145,8 @@ class PracticeService:
         return ws, await directory.member(session, ws, actor, now)
 
     def _member_tz(self, ws: Workspace, member: Member) -> str:
-        return member.timezone or ws.timezone
+        """The member's own choice, else what their platform says, else the workspace's."""
+        return member.chosen_timezone or member.timezone or ws.timezone
 
     # -- the bank ---------------------------------------------------------------------------------
 
@@ -193,15 +195,24 @@ class PracticeService:
     # -- daily posts ------------------------------------------------------------------------------
 
     async def daily_post(self, place: Place, local_date: date | None = None) -> QuestionCard:
-        """Today's post of a channel, claimed once: the unique (channel, local date) key decides races."""
+        """Today's post of a channel, claimed once: the unique (channel, local date) key decides races.
+
+        A channel nobody set up, a paused one, a skipped day or a day off the schedule gets a plain
+        refusal, and no post is created or counted.
+        """
         now = self.clock()
 
         async def work(session: AsyncSession) -> QuestionCard:
             ws = await directory.workspace(session, place, now, self.default_timezone)
-            channel = await directory.channel(session, ws, place, now)
+            channel = await directory.find_channel(session, ws, place)
+            if channel is None:
+                raise UserError(admin.NOT_SET_UP + admin.NOW)
             tz = channel.timezone or ws.timezone
             day = local_date or today_in(tz, now)
-            post = await daily.claim(session, self.bank, channel, tz, day, now)
+            post = await daily.existing(session, channel.id, day)
+            if post is None:
+                admin.refuse_unscheduled(channel, day)
+                post = await daily.claim(session, self.bank, channel, tz, day, now)
             return await self._post_card(session, post, now)
 
         return await self.transaction(work)
@@ -272,6 +283,8 @@ class PracticeService:
             )
             row = await _streak_row(session, ChannelStreak, member_id=member.id, channel_id=channel.id)
             streak = extend_channel(_streak(row), post.local_date, previous)
+            bonus = streak_bonus(streak.current)  # kept, so an accepted appeal can give it back
+            earns_bonus = grade.attempted and grade.verdict != "incorrect"
             answer = Answer(
                 workspace_id=ws.id,
                 member_id=member.id,
@@ -282,14 +295,17 @@ class PracticeService:
                 counted=True,
                 count_key=_count_key(post, member),
                 created_at=now,
-                points=grade.score + (streak_bonus(streak.current) if grade.verdict != "incorrect" else 0),
+                points=grade.score + (bonus if earns_bonus else 0),
+                streak_bonus=bonus,
                 **_grade_columns(grade),
             )
             answer.id = await _insert_counted(session, answer)
             if answer.id is None:  # the unique key says this member already answered this post
                 raise UserError(ALREADY_ANSWERED)
-            _save_streak(row, streak)
+            if grade.attempted:  # "I do not know" or emoji alone keep no streak alive
+                _save_streak(row, streak)
             await boards.credit(session, answer, ws.timezone)
+            await self._review(session, member.id, question.id, grade.score, now)
             practice = await _streak_row(session, PracticeStreak, create=False, member_id=member.id)
             today = local_day(now, self._member_tz(ws, member))
             reveal = channel.reveal_policy == "immediate"
@@ -299,7 +315,7 @@ class PracticeService:
                 answer,
                 reference=question.answer if reveal else None,
                 practice=practice_current(_streak(practice), today),
-                channel=streak.current,
+                channel=_streak(row).current,
             )
 
         return await self.transaction(work)
@@ -364,29 +380,44 @@ class PracticeService:
         self._schedule_listeners.append(listener)
 
     async def _admin_update(
-        self, actor: Actor, change: Callable[[Channel, Workspace, datetime], None]
+        self,
+        actor: Actor,
+        change: Callable[[Channel, Workspace, datetime], None] | None,
+        *,
+        setup: bool = False,
     ) -> ChannelStatus:
+        """Admins only. Setup creates the channel (posting on); the rest need a channel set up."""
         now = self.clock()
 
-        async def work(session: AsyncSession) -> tuple[int, ChannelStatus]:
-            channel = await admin.admin_channel(session, actor, now, self.default_timezone)
-            ws = await session.get(Workspace, channel.workspace_id)
-            change(channel, ws, now)
+        async def work(session: AsyncSession) -> tuple[int | None, ChannelStatus]:
+            ws, channel = await admin.admin_channel(session, actor, now, self.default_timezone, setup=setup)
+            if channel is None:
+                if change is not None:
+                    raise UserError(admin.NOT_SET_UP)
+                unsaved = directory.unsaved_channel(ws, actor.place, now)
+                return None, admin.status(unsaved, ws, now, set_up=False)
+            if change is not None:
+                change(channel, ws, now)
             await session.flush()
             return channel.id, admin.status(channel, ws, now)
 
         channel_id, view = await self.transaction(work)
-        for listener in self._schedule_listeners:
-            await listener(channel_id)
+        if channel_id is not None:
+            for listener in self._schedule_listeners:
+                await listener(channel_id)
         return view
 
     async def channel_status(self, actor: Actor) -> ChannelStatus:
-        return await self._admin_update(actor, lambda channel, ws, now: None)
+        """The schedule as it stands, or as setup would start it where nobody has set it up yet."""
+        return await self._admin_update(actor, None)
 
     async def configure_channel(self, actor: Actor, **changes: object) -> ChannelStatus:
-        """Admin setup: post_time, close_time, timezone, weekdays, topics, difficulty, reveal_policy."""
+        """Admin setup: post_time, close_time, timezone, weekdays, topics, difficulty, reveal_policy.
+
+        The first setup in a channel switches its daily question on; later ones leave a pause alone.
+        """
         return await self._admin_update(
-            actor, lambda channel, ws, now: admin.apply_changes(channel, self.bank, changes)
+            actor, lambda channel, ws, now: admin.apply_changes(channel, self.bank, changes), setup=True
         )
 
     def check_setup(self, **changes: object) -> dict[str, str]:
@@ -402,17 +433,13 @@ class PracticeService:
     async def resume_channel(self, actor: Actor) -> ChannelStatus:
         def resume(channel: Channel, ws: Workspace, now: datetime) -> None:
             channel.enabled, channel.failures, channel.last_error = True, 0, None
+            channel.skip_date = None  # resume also undoes a skip
 
         return await self._admin_update(actor, resume)
 
     async def skip_next(self, actor: Actor) -> ChannelStatus:
-        """Skip the next scheduled post (today's if it has not gone out yet)."""
-
-        def skip(channel: Channel, ws: Workspace, now: datetime) -> None:
-            tz = channel.timezone or ws.timezone
-            channel.skip_date = next_post(channel.post_time, channel.weekdays, tz, now)[0]
-
-        return await self._admin_update(actor, skip)
+        """Skip the next scheduled post (today's if it has not gone out yet); `resume` undoes it."""
+        return await self._admin_update(actor, admin.skip_next)
 
     # -- personal quizzes -------------------------------------------------------------------------
 
@@ -517,7 +544,7 @@ class PracticeService:
                 session.add(answer)
                 await session.flush()
             row = await _streak_row(session, PracticeStreak, member_id=member.id)
-            streak = extend_practice(_streak(row), today)
+            streak = extend_practice(_streak(row), today) if grade.attempted else _streak(row)
             _save_streak(row, streak)
             await self._review(session, member.id, question.id, grade.score, now)
             await session.flush()
@@ -587,7 +614,8 @@ class PracticeService:
     async def decide_appeal(
         self, actor: Actor, appeal_id: int, accept: bool, score: int | None = None, note: str = ""
     ) -> AppealView:
-        """Admins only. Accepting updates the answer's score and points and stores it as an alias."""
+        """Admins only, never on their own answer unless the only admin (bot.appeals). Accepting rescores the
+        answer and its points; only an answer accepted as correct becomes an accepted alternative."""
         now = self.clock()
 
         async def work(session: AsyncSession) -> AppealView:
@@ -613,7 +641,10 @@ class PracticeService:
             ws, member = await self._context(session, actor)
             channel_id = None
             if scope == "channel":
-                channel_id = (await directory.channel(session, ws, actor.place, now)).id
+                channel = await directory.find_channel(session, ws, actor.place)
+                if channel is None:  # nobody set this channel up: no daily answers, an empty board
+                    return Leaderboard(period=period, scope=scope, rows=())
+                channel_id = channel.id
             rows = await boards.top(session, ws.id, period, now, ws.timezone, channel_id)
             me = await boards.rank_of(session, ws.id, member.id, period, now, ws.timezone, channel_id)
             return Leaderboard(period=period, scope=scope, rows=tuple(rows), me=me)
@@ -630,8 +661,10 @@ class PracticeService:
                 practice_current=practice_current(practice, local_day(now, self._member_tz(ws, member))),
                 practice_best=practice.best,
             )
+            channel = None
             if actor.place.channel is not None:
-                channel = await directory.channel(session, ws, actor.place, now)
+                channel = await directory.find_channel(session, ws, actor.place)
+            if channel is not None:
                 row = await _streak_row(
                     session, ChannelStreak, create=False, member_id=member.id, channel_id=channel.id
                 )
@@ -639,6 +672,42 @@ class PracticeService:
             return view
 
         return await self.transaction(work)
+
+    async def timezone(
+        self, actor: Actor, name: str | None = None, *, workspace: bool = False
+    ) -> TimezoneView:
+        """Show the clocks in use, or set one: the member's own (`auto` goes back to the platform's), or as
+        an admin the workspace's, which moves its week and month boards and its channels' default."""
+        name = (name or "").strip() or None
+        chosen = None if name is None or name.lower() == "auto" else zone(name).key
+        if workspace and chosen is None:
+            raise UserError("Name the workspace's timezone, e.g. Pacific/Auckland.")
+
+        async def work(session: AsyncSession) -> tuple[list[int], TimezoneView]:
+            ws, member = await self._context(session, actor)
+            moved: list[int] = []
+            if workspace:
+                admin.require_admin(actor, ws)
+                if ws.timezone != chosen:
+                    ws.timezone = chosen
+                    await boards.rebuild(session, ws.id, chosen)
+                    moved = list(
+                        await session.scalars(
+                            select(Channel.id).where(
+                                Channel.workspace_id == ws.id, Channel.timezone.is_(None)
+                            )
+                        )
+                    )
+            elif name is not None:
+                member.chosen_timezone = chosen
+            source = "chosen" if member.chosen_timezone else "platform" if member.timezone else "workspace"
+            return moved, TimezoneView(self._member_tz(ws, member), source, ws.timezone)
+
+        moved, view = await self.transaction(work)
+        for channel_id in moved:  # their posts follow the workspace's clock
+            for listener in self._schedule_listeners:
+                await listener(channel_id)
+        return view
 
     async def stats(self, actor: Actor, *, picture: bool = True) -> StatsView:
         async def work(session: AsyncSession) -> tuple[str, str, list[tuple[datetime, int, str]]]:

@@ -6,16 +6,19 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from sqlalchemy.engine import make_url
+
+# A checkout's own folders: `interview-bot console` run elsewhere still finds the bank (as migrations do).
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default="sqlite+aiosqlite:///data/interview-bot.db")
-    questions_dir: Path = Field(default=Path("questions"))
+    questions_dir: Path = Field(default=Path("questions"), validate_default=True)
     data_dir: Path | None = None  # files the bot writes (stats pictures); see data_folder()
     default_timezone: str = "UTC"
     log_level: str = "INFO"
@@ -51,6 +54,14 @@ class Settings(BaseSettings):
     grader_judge_max_calls: int = 1000  # judge calls per process and UTC day
     grader_semantic: bool = False
 
+    @field_validator("questions_dir")
+    @classmethod
+    def _questions_here_or_in_checkout(cls, value: Path) -> Path:
+        """A relative folder missing here is looked up in the checkout the bot runs from."""
+        if not value.is_absolute() and not value.is_dir() and (CHECKOUT / value).is_dir():
+            return CHECKOUT / value
+        return value
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
@@ -66,3 +77,16 @@ def data_folder(settings: Settings, database_url: str) -> Path:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database).expanduser().resolve().parent
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "interview-bot"
+
+
+def settings_problem(error: BaseException) -> str | None:
+    """Plain words for settings that cannot be read (a bad value in the environment or .env)."""
+    if isinstance(error, ValidationError):
+        return "\n".join(
+            f"Settings: {'_'.join(str(part) for part in p['loc']).upper()}: {p['msg']}"
+            for p in error.errors()
+        )
+    if isinstance(error, SettingsError):  # pydantic-settings' own: a list or number it could not decode
+        field = str(error).split('"')[1] if '"' in str(error) else "a setting"
+        return f"Settings: {field.upper()} could not be read; lists are JSON, e.g. SLACK_ADMINS='[\"U123\"]'."
+    return None

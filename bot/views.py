@@ -119,9 +119,10 @@ class ChannelStatus:
     reveal_policy: str
     next_post_utc: str | None
     next_post_local: str | None
-    skip_date: str | None = None
+    skip_date: str | None = None  # the skipped post's local date, while it is ahead
     last_error: str | None = None
     failures: int = 0
+    set_up: bool = True  # False: nobody has run setup here, nothing is posted
 
 
 @dataclass(frozen=True)
@@ -137,3 +138,16 @@ class AppealView:
     state: str
     new_score: int | None = None
     decided_by: str | None = None
+    member_ref: str = ""  # the member's platform id, so adapters can tell them the outcome
+    self_decided: bool = False  # a sole admin decided on their own answer
+    note: str = ""
+    points: int = 0  # the answer's points now
+
+
+@dataclass(frozen=True)
+class TimezoneView:
+    """Whose clock counts: the member's days (practice streaks, stats) and the workspace's weeks (boards)."""
+
+    member: str
+    source: str  # "chosen" (set by the member), "platform" (e.g. their Slack profile) or "workspace"
+    workspace: str

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.bank import Bank, load_bank
+from bot.events import Actor, Place
 from bot.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
@@ -85,6 +86,11 @@ def migrated_url(db_url: str) -> str:
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # a Monday
+
+
+async def set_up_channel(service: PracticeService, place: Place) -> None:
+    """An admin's setup: the only way a channel starts getting daily questions."""
+    await service.configure_channel(Actor(place, "setup-admin", "Setup admin", is_admin=True))
 
 
 @pytest.fixture

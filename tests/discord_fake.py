@@ -274,6 +274,11 @@ class Payloads:
     def click(self, custom_id: str, user: str, on: dict, admin: bool = False) -> dict:
         return self._base(3, {"custom_id": custom_id, "component_type": 2}, user, admin, message=on)
 
+    def select(self, custom_id: str, values: list[str], user: str, on: dict, admin: bool = False) -> dict:
+        """A choice in a select menu (component type 3) on the message `on`."""
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
+        return self._base(3, data, user, admin, message=on)
+
     def modal(self, custom_id: str, user: str, values: dict[str, str], admin: bool = False) -> dict:
         """A modal submission as Discord sends it for inputs inside labels (type 18)."""
         labels = [

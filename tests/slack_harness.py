@@ -49,6 +49,19 @@ class Slack:
         )
 
     async def click(self, action_id: str, value: str, user: str = "U1", message_ts: str = "1.000100") -> None:
+        await self.act(
+            {"action_id": action_id, "block_id": "b", "value": value, "type": "button"}, user, message_ts
+        )
+
+    async def choose(self, action_id: str, value: str, user: str = "U1") -> None:
+        """Pick an option of a select menu (static_select), as Slack sends it."""
+        option = {"text": {"type": "plain_text", "text": value}, "value": value}
+        await self.act(
+            {"action_id": action_id, "block_id": "b", "type": "static_select", "selected_option": option},
+            user,
+        )
+
+    async def act(self, action: dict, user: str = "U1", message_ts: str = "1.000100") -> None:
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
@@ -58,7 +71,7 @@ class Slack:
             "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
             "trigger_id": f"trigger-{user}",
             "response_url": f"{self.fake.base}/respond/click",
-            "actions": [{"action_id": action_id, "block_id": "b", "value": value, "type": "button"}],
+            "actions": [action],
         }
         assert (await self.post(payload_body(payload))).status == 200
 

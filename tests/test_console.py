@@ -53,13 +53,13 @@ def test_plain_text_answers_and_friendly_errors(tmp_path: Path) -> None:
     out = console(
         "lin",
         tmp_path / "bot.db",
-        "hello there\n/quiz cooking\n/daily\n\n/answer word\n/leaderboard forever\n"
+        "hello there\n/quiz cooking\n/daily\n/quiz rag\n\n/answer word\n/leaderboard forever\n"
         "/nonsense\n/topics\n/stats\n/quit\n/streak\n",
         tmp_path,
     )
     assert "No open question" in out
     assert "Unknown topic 'cooking'" in out
-    assert "Daily question" in out
+    assert "The daily question is not set up in this channel yet" in out
     assert "One word is not enough" in out
     assert "Period must be one of" in out
     assert "Unknown command /nonsense" in out
@@ -82,7 +82,8 @@ def test_appeal_and_admin_commands(tmp_path: Path) -> None:
         db,
         "/appeal\n/quiz rag\nRetrieval pulls documents into the prompt before generation happens\n"
         "/appeal I covered the retrieval step\n/appeal again\n/appeals\n/accept 1 95\n/appeals\n"
-        "/leaderboard all\n/setup post_time=25:00\n"
+        "/leaderboard all\n/leaderboard week channel\n/streak\n/status\n/timezone Mars/Base\n"
+        "/timezone Pacific/Auckland\n/setup post_time=25:00\n"
         "/setup post_time=08:30 timezone=Europe/Berlin weekdays=mon-fri\n"
         "/pause\n/resume\n/status\n",
         tmp_path,
@@ -91,7 +92,12 @@ def test_appeal_and_admin_commands(tmp_path: Path) -> None:
     assert "Appeal #1 sent" in out
     assert "already appealed" in out
     assert "#1 ada" in out and "reason: I covered the retrieval step" in out
-    assert "Appeal #1 accepted: ada's answer now scores 95." in out
+    assert (
+        "Appeal #1 accepted: ada's answer now scores 95. (your own answer: decided as the only admin" in out
+    )
+    assert "ada: your appeal #1 (" in out and "was accepted by ada (on their own answer)" in out
+    assert "Daily question in #console: not set up yet" in out, "reading created no posting channel"
+    assert "Unknown timezone 'Mars/Base'" in out and "Your timezone: Pacific/Auckland (your choice)" in out
     assert "No pending appeals." in out
     assert "95 pts" in out
     assert "Times look like 09:00" in out

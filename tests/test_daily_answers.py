@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import io
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from adapters.console.app import PLACE as CONSOLE
+from adapters.console.app import ConsoleSession
 from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService, streak_bonus
 from bot.store.tables import Answer, ChannelStreak, DailyPost
+from tests.conftest import set_up_channel
 
 TEAM = Place(platform="slack", workspace="T1", channel="C1", workspace_name="Team")
+
+
+@pytest.fixture(autouse=True)
+async def team_channel(service: PracticeService) -> None:
+    await set_up_channel(service, TEAM)
 
 
 def member(name: str, place: Place = TEAM) -> Actor:
@@ -127,3 +138,67 @@ async def test_a_post_from_another_workspace_is_not_answerable(service: Practice
     stranger = member("eve", Place(platform="slack", workspace="T2", channel="C9"))
     with pytest.raises(UserError, match="does not exist"):
         await service.answer_post(stranger, card.post_id, "some answer with words")
+
+
+@pytest.mark.parametrize("text", ["I do not know", "🤷 🤷 🤷", "no idea, sorry, pass"])
+async def test_a_non_answer_keeps_no_streak_alive(service: PracticeService, clock, text: str) -> None:
+    ada = member("ada")
+    card = await service.daily_post(TEAM)
+    await service.answer_post(ada, card.post_id, good_answer(service, card.question_id))
+    quiz = await service.start_quiz(ada, "rag")
+    await service.answer_quiz(ada, quiz.attempt_id, "Retrieval adds relevant documents to the prompt")
+    await service.close_post(card.post_id)
+    clock.advance(days=1)
+    card = await service.daily_post(TEAM)
+    daily = await service.answer_post(ada, card.post_id, text)
+    quiz = await service.start_quiz(ada, "rag")
+    practice = await service.answer_quiz(ada, quiz.attempt_id, text)
+    assert (daily.score, daily.channel_streak, practice.practice_streak) == (
+        0,
+        1,
+        1,
+    )  # yesterday's, unextended
+    await service.close_post(card.post_id)
+    clock.advance(days=1)
+    view = await service.streak(ada)
+    assert (view.channel_current, view.practice_current) == (0, 0)
+
+
+async def test_skip_can_be_undone_and_status_says_what_is_skipped(service: PracticeService) -> None:
+    boss = Actor(TEAM, "boss", "Boss", is_admin=True)
+    skipped = await service.skip_next(boss)  # Monday 10:00: today's 09:00 post is past, so Tuesday's
+    assert skipped.skip_date == "2026-03-03"
+    with pytest.raises(UserError, match="already skipped; resume undoes"):
+        await service.skip_next(boss)
+    resumed = await service.resume_channel(boss)
+    assert resumed.skip_date is None and "Tue 2026-03-03 09:00" in resumed.next_post_local
+
+
+async def console_says(service: PracticeService, *lines: str) -> str:
+    """The console app itself, in-process, on the service's injected clock."""
+    out = io.StringIO()
+    session = ConsoleSession(service, Actor(CONSOLE, "ada", "ada", is_admin=True), out, Path("unused"))
+    for line in lines:
+        await session.handle(line)
+    return out.getvalue()
+
+
+async def test_console_daily_on_a_paused_channel_a_skipped_day_or_a_day_off_creates_nothing(
+    service: PracticeService, clock
+) -> None:
+    assert "not set up in this channel" in await console_says(service, "/daily")
+    said = await console_says(service, "/setup weekdays=mon-fri", "/pause", "/daily")
+    assert "paused here; an admin's resume starts it again" in said
+    clock.now = datetime(2026, 3, 3, 7, 0, tzinfo=UTC)  # Tuesday, before its post
+    said = await console_says(service, "/resume", "/skip", "/status", "/daily")
+    assert "skipping the post of 2026-03-03 (/resume undoes it)" in said
+    assert "Today's daily question is skipped here" in said
+    clock.now = datetime(2026, 3, 7, 10, 0, tzinfo=UTC)  # Saturday
+    said = await console_says(service, "/daily")
+    assert (
+        "no daily question here on Saturdays (it posts weekdays); the next one is on Mon 2026-03-09" in said
+    )
+    async with service.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(DailyPost)) == 0
+    clock.now = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)  # Monday: a scheduled day
+    assert "Daily question ·" in await console_says(service, "/daily")

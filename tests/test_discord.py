@@ -4,6 +4,7 @@ client's own state and command tree, its HTTP client talking to a stand-in REST 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -12,9 +13,12 @@ from sqlalchemy import func, select
 from adapters.discord.cli import application_id_from_token, invite_url
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
+from bot.events import Actor
 from bot.publishing import ChannelUnavailable
+from bot.scheduling import DailyScheduler
 from bot.service import PracticeService
 from bot.store.tables import Channel
+from tests.conftest import set_up_channel
 from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, message
 from tests.discord_harness import (
     ADA,
@@ -36,7 +40,17 @@ async def test_commands_sync_once_to_the_test_server(bot: InterviewBot, fake: Fa
     synced = fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")
     assert len(synced) == 1
     names = {c["name"] for c in synced[0].body}
-    assert names == {"quiz", "leaderboard", "streak", "stats", "topics", "help", "appeals", "daily"}
+    assert names == {
+        "quiz",
+        "leaderboard",
+        "streak",
+        "stats",
+        "topics",
+        "timezone",
+        "help",
+        "appeals",
+        "daily",
+    }
     daily = next(c for c in synced[0].body if c["name"] == "daily")
     assert int(daily["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
     assert {o["name"] for o in daily["options"]} == {"setup", "pause", "resume", "skip", "status"}
@@ -83,6 +97,7 @@ async def test_daily_post_button_after_restart_modal_double_submit_and_close(
     service: PracticeService, fake: FakeDiscord
 ) -> None:
     first = await connect(service)
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     ref = await DiscordPublisher(first).post_question(PLACE, card)
     (posted,) = fake.of("POST", f"/channels/{CHANNEL}/messages")
@@ -169,12 +184,14 @@ async def test_mention_injection_pings_nobody(chat: Discord, service: PracticeSe
     assert "@everyone" in str(shown["embeds"]) and "@here look" in str(shown["embeds"])
     assert shown["allowed_mentions"] == {"parse": []}  # shown, but pings nobody
     assert all(c.body.get("allowed_mentions", {"parse": []}) == {"parse": []} for c in chat.fake.replies())
-    decision = shown["components"][0]["components"][0]["custom_id"]
-    assert decision.startswith("appeal:accept:")
+    scores = shown["components"][0]["components"][0]
+    assert scores["custom_id"].startswith("appeal:score:")
     card = message(CHANNEL, 6, embeds=shown["embeds"], components=shown["components"])
-    refused = await chat.send(chat.payloads.click(decision, ADA, card), replies=2)
+    refused = await chat.send(chat.payloads.select(scores["custom_id"], ["100"], ADA, card), replies=2)
     assert "Only workspace admins" in refused[1].body["content"]
-    accepted = await chat.send(chat.payloads.click(decision, BOSS, card, admin=True), replies=2)
+    accepted = await chat.send(
+        chat.payloads.select(scores["custom_id"], ["100"], BOSS, card, admin=True), replies=2
+    )
     assert "accepted" in accepted[1].body["content"]
 
 
@@ -182,6 +199,7 @@ async def test_missing_permission_channel_is_reported_not_crashed(
     bot: InterviewBot, fake: FakeDiscord, service
 ) -> None:
     fake.refuse.add(CHANNEL)
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     publisher = DiscordPublisher(bot)
     with pytest.raises(ChannelUnavailable, match="403"):
@@ -242,3 +260,61 @@ async def test_topic_and_timezone_autocomplete(chat: Discord) -> None:
     zone["data"]["options"][0]["options"][0]["focused"] = True
     (reply,) = await chat.send(zone)
     assert [c["value"] for c in reply.body["data"]["choices"]] == ["Europe/Berlin"]
+
+
+async def test_members_reading_in_a_channel_nobody_set_up_switch_no_posting_on(
+    chat: Discord, service: PracticeService
+) -> None:
+    scheduler = DailyScheduler(service, {"discord": DiscordPublisher(chat.client)})
+    streak = (await chat.send(chat.payloads.command("streak", ADA), replies=2))[1].body
+    assert "practice streak 0 days" in streak["content"]
+    board = (await chat.send(chat.payloads.command("leaderboard", ADA, scope="channel"), replies=2))[1].body
+    assert "No points yet" in board["embeds"][0]["description"]
+    assert (await scheduler.sweep()).posted == 0 and chat.fake.of(
+        "POST", f"/channels/{CHANNEL}/messages"
+    ) == []
+    await chat.send(chat.payloads.command("daily", BOSS, admin=True, sub="setup"), replies=2)
+    assert (await scheduler.sweep()).posted == 1
+
+
+async def test_accept_offers_a_choice_of_scores_and_the_member_is_told_in_a_dm(
+    chat: Discord, service: PracticeService
+) -> None:
+    ada = Actor(PLACE, ADA, "user01")
+    card = await service.start_quiz(ada, "rag")
+    grade = await service.answer_quiz(ada, card.attempt_id, "It is like a librarian handing over books")
+    await service.appeal(ada, grade.answer_id, "an analogy")
+    shown = (await chat.send(chat.payloads.command("appeals", BOSS, admin=True), replies=2))[1].body
+    menu = shown["components"][0]["components"][0]
+    offered = [int(o["value"]) for o in menu["options"]]
+    assert offered[0] == 100 and min(offered) > grade.score and 75 in offered
+    on = message(CHANNEL, 8, embeds=shown["embeds"], components=shown["components"])
+    decided = await chat.send(
+        chat.payloads.select(menu["custom_id"], ["75"], BOSS, on, admin=True), replies=2
+    )
+    assert "now scores 75" in decided[1].body["content"]
+    dm = await chat.fake.wait_for(lambda: chat.fake.of("POST", "/users/@me/channels"))
+    assert str(dm[0].body["recipient_id"]) == ADA
+    told = await chat.fake.wait_for(lambda: chat.fake.of("POST", "/channels/500000000000000001/messages"))
+    assert "was accepted by" in told[0].body["content"] and "75/100" in told[0].body["content"]
+    assert (await service.leaderboard(ada, "all")).me.points == 75
+
+
+async def test_members_set_their_own_timezone_and_their_days_follow_it(
+    chat: Discord, service: PracticeService, clock
+) -> None:
+    """Discord tells the bot no timezone: /timezone does. 23:30 and 00:30 in Auckland are two days there."""
+    shown = (await chat.send(chat.payloads.command("timezone", ADA), replies=2))[1].body["content"]
+    assert "**UTC** (the server's)" in shown
+    bad = (await chat.send(chat.payloads.command("timezone", ADA, zone="Mars/Base"), replies=2))[1].body
+    assert "Unknown timezone" in bad["content"]
+    chosen = (await chat.send(chat.payloads.command("timezone", ADA, zone="Pacific/Auckland"), replies=2))[1]
+    assert "**Pacific/Auckland** (your choice)" in chosen.body["content"]
+    ada = Actor(PLACE, ADA, "user01")
+    clock.now = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # 23:30 on Monday in Auckland (UTC+13)
+    for _ in range(2):
+        card = await service.start_quiz(ada, "rag")
+        await service.answer_quiz(ada, card.attempt_id, GOOD)
+        clock.advance(hours=1)  # 00:30 on Tuesday there, still Monday in UTC
+    streak = (await chat.send(chat.payloads.command("streak", ADA), replies=2))[1].body
+    assert "practice streak 2 days" in streak["content"]

@@ -17,6 +17,7 @@ from bot.errors import TryAgain
 from bot.events import Actor, Place
 from bot.service import PracticeService
 from bot.store.tables import Answer, ChannelStreak
+from tests.conftest import set_up_channel
 
 TEAM = Place("chat", "T1", "C1")
 TEXT = "Attention lets each token weigh all other tokens using queries keys and values"
@@ -51,6 +52,7 @@ async def counted(service: PracticeService, post_id: int) -> tuple[int, int]:
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_answers_survive_dropped_connections(service: PracticeService, migrated_url: str) -> None:
+    await set_up_channel(service, TEAM)
     card = await service.daily_post(TEAM)
     members = [Actor(TEAM, f"m{i}", f"Member {i}") for i in range(60)]
 
@@ -113,6 +115,7 @@ async def test_answers_survive_a_real_server_restart(service: PracticeService, m
         if os.environ.get("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but this PostgreSQL cannot be restarted with pg_ctlcluster")
         pytest.skip("needs this machine's own PostgreSQL and pg_ctlcluster, as root")
+    await set_up_channel(service, TEAM)
     card = await service.daily_post(TEAM)
     before = await server_started_at(migrated_url)
     members = [Actor(TEAM, f"m{i}", f"Member {i}") for i in range(60)]

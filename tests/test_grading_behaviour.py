@@ -155,8 +155,17 @@ def test_huge_and_odd_unicode_answers_do_not_crash() -> None:
 def test_the_version_is_recorded() -> None:
     d = grade("Merge sort splits the list in halves and merges them back sorted.").to_dict()
     assert d["version"].startswith(GRADER_VERSION)  # "+minilm-1" with the semantic layer
-    assert set(d) == {"score", "verdict", "covered", "missed", "contradicted", "feedback", "version"}
-    assert isinstance(d["covered"], list)
+    assert set(d) == {
+        "score",
+        "verdict",
+        "covered",
+        "missed",
+        "contradicted",
+        "feedback",
+        "version",
+        "attempted",
+    }
+    assert isinstance(d["covered"], list) and d["attempted"] is True
 
 
 def test_a_swapped_claim_inside_one_sentence_is_caught() -> None:

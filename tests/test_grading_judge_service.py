@@ -12,6 +12,7 @@ from bot.grading.judge import JUDGE_VERSION, Judge, JudgeConfig
 from bot.service import PracticeService
 from bot.store.db import Database
 from bot.store.tables import Answer
+from tests.conftest import set_up_channel
 from tests.test_grading_judge import stand_in  # noqa: F401  (the local stand-in endpoint fixture)
 
 ADA = Actor(Place("chat", "T1", "C1"), "ada", "Ada")
@@ -31,6 +32,7 @@ async def test_quiz_and_daily_answers_are_graded_by_the_judge(stand_in, migrated
     try:
         quiz = await service.start_quiz(ADA, "rag")
         grade = await service.answer_quiz(ADA, quiz.attempt_id, ANSWER)
+        await set_up_channel(service, ADA.place)
         post = await service.daily_post(ADA.place)
         daily = await service.answer_post(ADA, post.post_id, ANSWER)
         versions = await service.transaction(lambda s: s.scalars(select(Answer.grader_version)))
@@ -46,6 +48,7 @@ async def test_a_repeated_daily_answer_costs_no_second_judge_call(stand_in, migr
     server, url = stand_in
     service = await judged_service(url, migrated_url, bank, clock)
     try:
+        await set_up_channel(service, ADA.place)
         post = await service.daily_post(ADA.place)
         await service.answer_post(ADA, post.post_id, ANSWER)
         with pytest.raises(UserError, match="already answered"):

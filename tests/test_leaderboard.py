@@ -12,6 +12,7 @@ from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService
 from bot.store.tables import Answer, BoardTotal
+from tests.conftest import set_up_channel
 
 PLACE = Place(platform="slack", workspace="T1", channel="C1")
 
@@ -25,7 +26,7 @@ async def give(service: PracticeService, name: str, points: int, at: datetime, c
     async with service.db.sessions() as session, session.begin():
         ws = await directory.workspace(session, PLACE, at)
         member = await directory.member(session, ws, actor(name), at)
-        ch = await directory.channel(session, ws, PLACE, at) if channel else None
+        ch = await directory.channel(session, ws, PLACE, at) if channel else None  # as setup makes it
         answer = Answer(
             workspace_id=ws.id,
             member_id=member.id,
@@ -103,6 +104,7 @@ async def test_bad_options_are_clear_errors(service: PracticeService, period: st
 async def test_totals_kept_on_arrival_match_the_answers(service: PracticeService, clock) -> None:
     """Daily answers, quiz answers (one counted per question and day) and an accepted appeal."""
     team = [actor(n) for n in ("ada", "bob", "cy")]
+    await set_up_channel(service, PLACE)
     for day in range(3):
         card = await service.daily_post(PLACE)
         for who in team[: day + 1]:
@@ -134,3 +136,31 @@ async def test_totals_kept_on_arrival_match_the_answers(service: PracticeService
     assert await service.transaction(from_totals) == expected
     board = await service.leaderboard(team[2], "all", "channel")
     assert [r.answers for r in board.rows] == [3, 2, 1]  # the channel board counts daily answers only
+
+
+async def test_a_later_answer_worth_nothing_keeps_the_tie_with_who_got_there_first(
+    service: PracticeService,
+) -> None:
+    await give(service, "first", 80, datetime(2026, 3, 2, 9, 1, tzinfo=UTC))
+    await give(service, "second", 80, datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    await give(service, "first", 0, datetime(2026, 3, 2, 9, 10, tzinfo=UTC))  # an answer graded 0
+    for period in ("week", "all"):
+        board = await service.leaderboard(actor("second"), period)
+        assert [(r.rank, r.member, r.points) for r in board.rows] == [(1, "first", 80), (2, "second", 80)]
+        assert board.me.rank == 2
+
+
+async def test_an_auckland_team_sees_the_new_week_on_monday_morning(service: PracticeService, clock) -> None:
+    """The workspace's timezone is set by an admin; week boards start on its Monday, not UTC's."""
+    boss = Actor(PLACE, "boss", "Boss", is_admin=True)
+    with pytest.raises(UserError, match="Only workspace admins"):
+        await service.timezone(actor("ada"), "Pacific/Auckland", workspace=True)
+    await give(service, "last-week", 90, datetime(2026, 3, 6, 2, 0, tzinfo=UTC))  # Friday 15:00 in Auckland
+    await give(service, "this-week", 40, datetime(2026, 3, 8, 20, 30, tzinfo=UTC))  # Monday 09:30 there
+    view = await service.timezone(boss, "Pacific/Auckland", workspace=True)
+    assert view.workspace == "Pacific/Auckland"
+    clock.now = datetime(2026, 3, 8, 21, 0, tzinfo=UTC)  # Monday 10:00 in Auckland, still Sunday in UTC
+    board = await service.leaderboard(actor("ada"), "week")
+    assert [r.member for r in board.rows] == ["this-week"]
+    alltime = await service.leaderboard(actor("ada"), "all")
+    assert [(r.member, r.points) for r in alltime.rows] == [("last-week", 90), ("this-week", 40)]

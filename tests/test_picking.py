@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.errors import UserError
 from bot.events import Actor, Place
 from bot.service import PracticeService
 from bot.store.db import Database
+from bot.store.tables import Review
+from tests.conftest import set_up_channel
 from tests.helpers import TOPIC_ANSWERS, yaml_bank
 
 PLACE = Place(platform="discord", workspace="G1", channel="C1")
@@ -26,6 +30,7 @@ async def small(migrated_url: str, tmp_path: Path, clock):
 
 
 async def test_daily_question_never_repeats_until_the_pool_is_used_up(small: PracticeService, clock) -> None:
+    await set_up_channel(small, PLACE)
     seen = []
     for _ in range(8):
         seen.append((await small.daily_post(PLACE)).question_id)
@@ -78,3 +83,51 @@ async def test_quiz_answer_counts_once_per_question_and_local_day(
     assert graded.counted and graded.points == graded.score and graded.reference
     assert not same_day.counted and same_day.points == 0
     assert next_day.counted and next_day.practice_streak == 2
+
+
+async def test_two_weeks_of_quizzes_bring_a_missed_question_back_on_its_due_day(
+    migrated_url: str, tmp_path: Path, clock
+) -> None:
+    """Three quizzes every morning for two weeks, the first one missed: it returns on the day it is due,
+    reviews come first, nothing comes back early while new questions remain, and new ones keep coming."""
+    service = PracticeService(Database(migrated_url), yaml_bank(tmp_path / "q", 60), clock=clock)
+    await service.start()
+    start = clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    served: list[tuple[int, str, datetime | None]] = []  # (day, question, when it was due, if seen before)
+    try:
+        for day in range(14):
+            clock.now = start + timedelta(days=day)
+            for _ in range(3):
+                card = await service.start_quiz(ADA)
+                due = await service.transaction(
+                    lambda s, q=card.question_id: s.scalar(
+                        select(Review.due_at).where(Review.question_id == q)
+                    )
+                )
+                served.append((day, card.question_id, due))
+                missed = not served[:-1]
+                text = (
+                    "Something about cats and dogs, I am only guessing"
+                    if missed
+                    else (service.bank.get(card.question_id).answer)
+                )
+                await service.answer_quiz(ADA, card.attempt_id, text)
+                clock.advance(minutes=10)
+    finally:
+        await service.db.dispose()
+    first = served[0][1]
+    assert [day for day, q, _ in served if q == first][:2] == [0, 1], "missed on day 0, due and back on day 1"
+    assert served[3][1] == first, "the due review comes before anything new"
+    reviews = [(day, due) for day, _, due in served if due is not None]
+    assert len(reviews) >= 4
+    assert all((start + timedelta(days=day)).date() >= due.date() for day, due in reviews), "never early"
+    assert all(any(due is None for d, _, due in served if d == day) for day in range(14)), "new every day"
+
+
+async def test_a_missed_daily_question_comes_back_in_the_quiz_when_due(small: PracticeService, clock) -> None:
+    await set_up_channel(small, PLACE)
+    card = await small.daily_post(PLACE)
+    await small.answer_post(ADA, card.post_id, "Something about cats and dogs, I am only guessing")
+    assert (await small.start_quiz(ADA)).question_id != card.question_id  # not due yet: something new
+    clock.advance(days=1)
+    assert (await small.start_quiz(ADA)).question_id == card.question_id

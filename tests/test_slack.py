@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -14,10 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from adapters.slack.runtime import SlackRuntime
-from bot.events import Place
+from bot.events import Actor, Place
+from bot.scheduling import DailyScheduler
 from bot.service import PracticeService
 from bot.settings import Settings
 from bot.store.tables import Channel
+from tests.conftest import set_up_channel
 from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
 from tests.slack_harness import (
     CHANNEL,
@@ -87,6 +90,7 @@ async def test_quiz_button_modal_grade_streak_board_and_stats(slack: Slack, serv
 async def test_daily_card_answer_retry_double_click_and_closing_thread(
     slack: Slack, service: PracticeService
 ) -> None:
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     ref = await slack.runtime.publisher.post_question(PLACE, card)
     posted = slack.fake.of("chat.postMessage")[0]
@@ -121,6 +125,7 @@ async def test_daily_card_answer_retry_double_click_and_closing_thread(
 async def test_empty_and_overlong_answers_are_refused_in_the_modal(
     slack: Slack, service: PracticeService
 ) -> None:
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     view = {
         "type": "modal",
@@ -217,11 +222,11 @@ async def test_user_text_is_escaped_where_it_is_echoed(slack: Slack, service: Pr
     assert "<!here>" not in listing and "<!everyone>" not in listing and "<@U999>" not in listing
     board = (await slack.command("leaderboard all", name="<!channel>"))["text"]
     assert "&lt;!channel&gt;" in board and "<!channel>" not in board
-    accept = next(e for b in json.loads(listing)["blocks"] if b["type"] == "actions" for e in b["elements"])
-    await slack.click("appeal_reject", accept["value"], user="U1")  # not an admin
+    accept, reject = next(b for b in json.loads(listing)["blocks"] if b["type"] == "actions")["elements"]
+    await slack.click("appeal_reject", reject["value"], user="U1")  # not an admin
     await slack.fake.wait_for(lambda: len(slack.fake.responses) >= 4)
     assert "Only workspace admins" in slack.fake.responses[-1]["text"]
-    await slack.click(accept["action_id"], accept["value"], user="UADMIN")
+    await slack.choose(accept["action_id"], accept["options"][0]["value"], user="UADMIN")
     await slack.fake.wait_for(lambda: len(slack.fake.responses) >= 5)
     assert "accepted" in slack.fake.responses[-1]["text"]
 
@@ -232,6 +237,7 @@ async def test_unreachable_channel_raises_for_the_scheduler_and_admins_hear_of_i
     from bot.publishing import ChannelUnavailable
 
     slack.fake.refuse.add(CHANNEL)
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     with pytest.raises(ChannelUnavailable, match="not_in_channel"):
         await slack.runtime.publisher.post_question(PLACE, card)
@@ -266,6 +272,7 @@ async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
             assert "ua" in (await slack.command("leaderboard all", user="UB", team="T1"))["text"]
             other = (await slack.command("leaderboard all", user="UB", team="T2"))["text"]
             assert "No points yet" in other and "ua" not in other
+            await set_up_channel(service, Place("slack", "T2", "C2"))
             await runtime.publisher.post_question(
                 Place("slack", "T2", "C2"), await service.daily_post(Place("slack", "T2", "C2"))
             )
@@ -296,6 +303,7 @@ async def test_a_burst_of_answers_makes_few_card_edits(service: PracticeService,
     try:
         async with aiohttp.ClientSession() as http:
             slack = Slack(runtime, fake, http)
+            await set_up_channel(service, PLACE)
             card = await service.daily_post(PLACE)
             ts = (await runtime.publisher.post_question(PLACE, card)).split(":")[1]
             meta = json.dumps({"post_id": card.post_id, "channel": CHANNEL, "ts": ts})
@@ -307,3 +315,63 @@ async def test_a_burst_of_answers_makes_few_card_edits(service: PracticeService,
             assert len(updates) < 6 and "6 answers so far" in blocks_of(updates[-1])
     finally:
         await runtime.close()
+
+
+async def test_members_reading_in_a_channel_nobody_set_up_switch_no_posting_on(
+    slack: Slack, service: PracticeService
+) -> None:
+    scheduler = DailyScheduler(service, {"slack": slack.runtime.publisher})
+    assert "Practice streak" in (await slack.command("streak"))["text"]
+    assert "No points yet" in (await slack.command("leaderboard week channel"))["text"]
+    assert (await scheduler.sweep()).posted == 0  # 10:00, an hour after the default 09:00 post time
+    assert slack.fake.of("chat.postMessage") == []
+    assert "not set up yet" in (await slack.command("status", user="UADMIN"))["text"]
+    await set_up_channel(service, PLACE)  # an admin's setup is what switches posting on
+    assert (await scheduler.sweep()).posted == 1
+    assert [c.params["channel"] for c in slack.fake.of("chat.postMessage")] == [CHANNEL]
+
+
+async def test_accept_offers_a_choice_of_scores_and_the_member_hears_the_outcome(
+    slack: Slack, service: PracticeService
+) -> None:
+    card = await service.start_quiz(Actor(PLACE, "U1", "u1"), "rag")
+    grade = await service.answer_quiz(Actor(PLACE, "U1", "u1"), card.attempt_id, "It is like a librarian")
+    await service.appeal(Actor(PLACE, "U1", "u1"), grade.answer_id, "an analogy")
+    listing = await slack.command("appeals", user="UADMIN")
+    accept = next(b for b in listing["blocks"] if b["type"] == "actions")["elements"][0]
+    assert accept["type"] == "static_select"
+    offered = [int(o["value"].split(":")[1]) for o in accept["options"]]
+    assert offered[0] == 100 and min(offered) > grade.score and 75 in offered
+    await slack.choose(
+        "appeal_accept", next(o["value"] for o in accept["options"] if o["value"].endswith(":75")), "UADMIN"
+    )
+    told = await slack.fake.wait_for(
+        lambda: [c for c in slack.fake.of("chat.postMessage") if c.params["channel"] == "DU1"]
+    )
+    assert (
+        "was accepted by uadmin" in told[0].params["text"] and "now scores 75/100" in told[0].params["text"]
+    )
+    assert "accepted" in slack.fake.responses[-1]["text"] and "75" in slack.fake.responses[-1]["text"]
+    assert (await service.leaderboard(Actor(PLACE, "U1"), "all")).me.points == 75
+
+
+async def test_members_days_follow_their_slack_timezone(
+    slack: Slack, service: PracticeService, clock
+) -> None:
+    """Slack's users.info says Europe/Berlin: 23:30 and 00:30 Berlin time are two days there (one in UTC)."""
+    clock.now = datetime(2026, 3, 2, 22, 30, tzinfo=UTC)
+    for n in (1, 2):
+        reply = await slack.command("quiz rag")
+        button = next(e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"])
+        await slack.click("quiz_answer", button["value"])
+        await slack.submit(await slack.opened_view(n), answer_values(GOOD))
+        await slack.fake.wait_for(lambda n=n: len(slack.fake.of("chat.postEphemeral")) == n)
+        clock.advance(hours=1)
+    assert "Practice streak: 2 days" in (await slack.command("streak"))["text"]
+    shown = (await slack.command("timezone"))["text"]
+    assert "Europe/Berlin (your Slack profile's)" in shown and "workspace's: UTC" in shown
+    refused = (await slack.command("timezone workspace Pacific/Auckland"))["text"]
+    assert "Only workspace admins" in refused
+    set_by_admin = (await slack.command("timezone workspace Pacific/Auckland", user="UADMIN"))["text"]
+    assert "workspace's: Pacific/Auckland" in set_by_admin
+    assert "Unknown timezone" in (await slack.command("timezone Mars/Base"))["text"]

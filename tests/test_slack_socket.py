@@ -13,6 +13,7 @@ from slack_bolt.listener.async_listener_completion_handler import AsyncListenerC
 
 from adapters.slack.runtime import SlackRuntime
 from bot.service import PracticeService
+from tests.conftest import set_up_channel
 from tests.slack_fake import FakeSlack
 from tests.test_slack import CHANNEL, GOOD, PLACE, TEAM, answer_values, count_answers, settings_for
 
@@ -159,6 +160,7 @@ async def test_a_reconnect_re_runs_and_re_posts_nothing(
 ) -> None:
     fake = socket.fake
     assert "quiz [topic]" in (await socket.command("help"))["text"]
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     ts = (await socket.runtime.publisher.post_question(PLACE, card)).split(":")[1]
     view = await socket.click_answer(card.post_id, ts)

@@ -13,7 +13,7 @@ from bot.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.migrate import NotMigrated
-from bot.store.tables import BoardTotal, QuestionRow
+from bot.store.tables import Answer, BoardTotal, QuestionRow
 
 TABLES = {
     "workspaces",
@@ -137,3 +137,54 @@ async def test_totals_migration_backfills_answers_counted_before_it(db_url: str,
         ("week", "2026-03-09", 40, 1),
         ("week", "2026-03-16", 30, 1),
     ]
+
+
+async def test_fairness_migration_backfills_streak_bonuses_and_tie_times(db_url: str) -> None:
+    """0004 on populated data: each daily answer's streak bonus is replayed from the channel's posts, and a
+    board's `reached` is the last answer that earned points; down and up again keeps working."""
+    migrate.upgrade(db_url, "0002")
+    db = Database(db_url)
+    async with db.engine.begin() as conn:
+        for sql in (
+            "INSERT INTO workspaces (id, platform, external_id, name, timezone, settings, created_at)"
+            " VALUES (1, 'slack', 'T1', '', 'UTC', '{}', '2026-03-01 00:00:00')",
+            "INSERT INTO members (id, workspace_id, external_id, display_name, created_at)"
+            " VALUES (1, 1, 'U1', 'ada', '2026-03-01 00:00:00')",
+            "INSERT INTO questions (id, prompt, topic, difficulty, kind, synced_at)"
+            " VALUES ('q1', 'What?', 'llms', 'easy', 'concept', '2026-03-01 00:00:00')",
+            "INSERT INTO channels (id, workspace_id, external_id, name, enabled, post_time, weekdays, topics,"
+            " reveal_policy, failures, created_at)"
+            " VALUES (1, 1, 'C1', '', TRUE, '09:00', '0123456', '[]', 'after_close', 0,"
+            " '2026-03-01 00:00:00')",
+        ):
+            await conn.execute(text(sql))
+        for day in (2, 3, 4, 5):
+            await conn.execute(
+                text(
+                    "INSERT INTO daily_posts (id, channel_id, question_id, local_date, state, claimed_at,"
+                    f" closes_at) VALUES ({day}, 1, 'q1', '2026-03-0{day}', 'closed',"
+                    f" '2026-03-0{day} 09:00:00', '2026-03-0{day} 23:00:00')"
+                )
+            )
+        # Answered on days 2, 3 and 5 (day 4 missed); the last one graded 0.
+        for day, points in ((2, 50), (3, 65), (5, 0)):
+            await conn.execute(
+                text(
+                    "INSERT INTO answers (workspace_id, member_id, question_id, channel_id, post_id, text,"
+                    " score, verdict, covered, missed, feedback, grader_version, points, counted, count_key,"
+                    f" created_at) VALUES (1, 1, 'q1', 1, {day}, 't', {points}, 'partial', '[]', '[]', '',"
+                    f" 'x', {points}, TRUE, 'post:{day}:1', '2026-03-0{day} 10:00:00')"
+                )
+            )
+    await db.dispose()
+    migrate.upgrade(db_url, "0003")  # its backfill moved `reached` to the 0-point answer
+    migrate.upgrade(db_url)
+    db = Database(db_url)
+    async with db.sessions() as session:
+        bonuses = (await session.scalars(select(Answer.streak_bonus).order_by(Answer.post_id))).all()
+        reached = (await session.scalars(select(BoardTotal.reached).where(BoardTotal.period == "all"))).all()
+    await db.dispose()
+    assert bonuses == [0, 5, 0]
+    assert {r.isoformat() for r in reached} == {"2026-03-03T10:00:00+00:00"}
+    migrate.downgrade(db_url, "0003")
+    migrate.upgrade(db_url)

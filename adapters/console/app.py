@@ -32,12 +32,14 @@ HELP = """Commands:
   /stats                 your figures and a picture of them
   /topics                the topics you can pick
   /appeal [REASON]       contest the grade of your last answer
+  /timezone [ZONE|auto]  your timezone (your days and streaks), e.g. /timezone Pacific/Auckland
 Admin:
   /status                this channel's daily schedule
   /setup KEY=VALUE ...   post_time=09:00 timezone=Europe/Berlin weekdays=mon-fri
                          topics=rag, llms difficulty=easy|medium|hard|any close_time=17:00|auto
                          reveal_policy=after_close|immediate
-  /pause  /resume  /skip the daily question
+  /pause  /resume  /skip the daily question (/resume also undoes a /skip)
+  /timezone workspace ZONE   the workspace's timezone (week and month boards)
   /appeals               pending appeals
   /accept ID [SCORE]     accept an appeal (the answer is rescored and kept as an alias)
   /reject ID [NOTE]      reject an appeal
@@ -181,6 +183,16 @@ async def _decide(session: ConsoleSession, rest: str, accept: bool) -> None:
         session.actor, appeal_id, accept, score=score, note="" if accept else extra
     )
     session.say(render.decision(view))
+    session.say(render.appeal_outcome(view))  # the console is shared by whoever sits at it
+
+
+async def _timezone(session: ConsoleSession, rest: str) -> None:
+    args = _words(rest)
+    if args[:1] == ["workspace"]:
+        view = await session.service.timezone(session.actor, " ".join(args[1:]), workspace=True)
+    else:
+        view = await session.service.timezone(session.actor, args[0] if args else None)
+    session.say(render.timezone(view))
 
 
 async def _status(session: ConsoleSession, _: str) -> None:
@@ -236,6 +248,7 @@ COMMANDS = {
     "/appeals": _appeals,
     "/accept": lambda session, rest: _decide(session, rest, True),
     "/reject": lambda session, rest: _decide(session, rest, False),
+    "/timezone": _timezone,
     "/status": _status,
     "/setup": _setup,
     "/pause": _pause,

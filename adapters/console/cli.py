@@ -16,7 +16,6 @@ from bot.runtime import build_service, configure_logging
 from bot.scheduling import DailyScheduler
 from bot.settings import data_folder, get_settings
 from bot.store import migrate
-from bot.store.migrate import NotMigrated
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,11 +69,7 @@ def _console(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
-    try:
-        asyncio.run(_check_migrated(settings.database_url))
-    except NotMigrated as error:
-        print(error, file=sys.stderr)
-        return 2
+    asyncio.run(_check_migrated(settings.database_url))  # a SetupError ends with its plain message
     platforms = configured_platforms(settings)
     if platforms:
         asyncio.run(serve(settings, platforms))

@@ -16,6 +16,7 @@ from bot.views import (
     QuestionCard,
     StatsView,
     StreakView,
+    TimezoneView,
 )
 from bot.wording import REFERENCE, TIPS, day_streak, plural, point_sections, points, streaks
 
@@ -107,6 +108,8 @@ def summary(view: PostSummary) -> Shown:
 
 
 def status(view: ChannelStatus) -> str:
+    if not view.set_up:
+        return f"Daily question in #{view.channel}: not set up yet; /setup KEY=VALUE... starts it."
     state = "on" if view.enabled else "paused"
     lines = [
         f"Daily question in #{view.channel}: {state}",
@@ -118,7 +121,7 @@ def status(view: ChannelStatus) -> str:
     if view.next_post_local:
         lines.append(f"  next post: {view.next_post_local} ({view.next_post_utc})")
     if view.skip_date:
-        lines.append(f"  skipping: {view.skip_date}")
+        lines.append(f"  skipping the post of {view.skip_date} (/resume undoes it)")
     if view.last_error:
         lines.append(f"  last problem: {view.last_error} ({plural(view.failures, 'failure')} in a row)")
     return "\n".join(lines)
@@ -139,6 +142,29 @@ def appeals(views: list[AppealView]) -> str:
 
 
 def decision(view: AppealView) -> str:
+    own = " (your own answer: decided as the only admin, and marked so)" if view.self_decided else ""
     if view.state == "accepted":
-        return f"Appeal #{view.appeal_id} accepted: {view.member}'s answer now scores {view.new_score}."
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}."
+        return f"Appeal #{view.appeal_id} accepted: {view.member}'s answer now scores {view.new_score}.{own}"
+    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+
+
+def appeal_outcome(view: AppealView) -> str:
+    """What the member who appealed is told."""
+    by = f"{view.decided_by} (on their own answer)" if view.self_decided else view.decided_by
+    if view.state == "accepted":
+        text = (
+            f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was accepted by {by}: your answer "
+            f"now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
+        )
+    else:
+        text = f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was rejected by {by}; "
+        text += f"the score stays {view.score}."
+    return text + (f" Note: {view.note}" if view.note else "")
+
+
+def timezone(view: TimezoneView) -> str:
+    whose = {"chosen": "your choice", "platform": "from this computer", "workspace": "the workspace's"}
+    return (
+        f"Your timezone: {view.member} ({whose[view.source]}); "
+        f"the workspace's: {view.workspace} (week and month boards)."
+    )

@@ -11,14 +11,17 @@ from discord import app_commands
 
 from adapters.discord import embeds
 from adapters.discord.people import actor
-from adapters.discord.views import AppealDecision, QuizAnswer, service_of, tell
+from adapters.discord.views import AcceptScore, QuizAnswer, RejectAppeal, service_of, tell
+from bot.appeals import accept_scores
 from bot.errors import UserError
 from bot.topics import suggestions
 
 HELP = (
     "**/quiz** [topic] [difficulty] — a private question for you\n"
     "**/leaderboard** [period] [scope] · **/streak** [member] · **/stats** · **/topics** · **/help**\n"
-    "Admins (Manage Server): **/daily setup|pause|resume|skip|status** · **/appeals**\n"
+    "**/timezone** [zone] — your timezone, for your days and streaks (Discord does not tell the bot)\n"
+    "Admins (Manage Server): **/daily setup|pause|resume|skip|status** (resume also undoes a skip) · "
+    "**/appeals** · **/timezone** zone workspace:True (the week and month boards)\n"
     "The daily question appears in its channel with an **Answer** button; answers and grades are private."
 )
 TIMEZONES = sorted(zoneinfo.available_timezones())
@@ -104,6 +107,21 @@ async def topics(interaction: discord.Interaction) -> None:
     await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
 
+@app_commands.command(name="timezone", description="Your timezone (or, for admins, the server's)")
+@app_commands.describe(
+    zone="IANA name, e.g. Pacific/Auckland; auto: back to the server's",
+    workspace="admins: set the server's timezone (week and month boards) instead of yours",
+)
+@app_commands.autocomplete(zone=timezone_choices)
+@app_commands.guild_only()
+async def timezone_command(
+    interaction: discord.Interaction, zone: str | None = None, workspace: bool = False
+) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    view = await service_of(interaction).timezone(actor(interaction), zone, workspace=workspace)
+    await interaction.followup.send(embeds.timezone(view), ephemeral=True)
+
+
 @app_commands.command(name="help", description="What the bot does")
 async def help_command(interaction: discord.Interaction) -> None:
     await interaction.response.send_message(HELP, ephemeral=True)
@@ -120,8 +138,8 @@ async def appeals(interaction: discord.Interaction) -> None:
         return
     for item in pending[:10]:
         view = discord.ui.View(timeout=None)
-        view.add_item(AppealDecision("accept", item.appeal_id))
-        view.add_item(AppealDecision("reject", item.appeal_id))
+        view.add_item(AcceptScore(item.appeal_id, accept_scores(item.score)))
+        view.add_item(RejectAppeal(item.appeal_id))
         await interaction.followup.send(embed=embeds.appeal(item), view=view, ephemeral=True)
 
 
@@ -194,4 +212,4 @@ async def status(interaction: discord.Interaction) -> None:
     await _admin(interaction, "channel_status")
 
 
-COMMANDS = (quiz, leaderboard, streak, stats, topics, help_command, appeals, daily)
+COMMANDS = (quiz, leaderboard, streak, stats, topics, timezone_command, help_command, appeals, daily)

@@ -16,6 +16,7 @@ from bot.views import (
     ReferenceView,
     StatsView,
     StreakView,
+    TimezoneView,
 )
 from bot.wording import REFERENCE, TIPS, day_streak, plural, point_sections
 
@@ -169,6 +170,9 @@ def stats(view: StatsView) -> discord.Embed:
 
 
 def status(view: ChannelStatus) -> discord.Embed:
+    if not view.set_up:
+        title = f"Daily question in #{user_text(view.channel)}: not set up"
+        return discord.Embed(title=title, description="`/daily setup` starts it here.", colour=AMBER)
     closes = f"at {view.close_time}" if view.close_time else "an hour before the next post"
     reveal = "at once" if view.reveal_policy == "immediate" else "after close"
     lines = [
@@ -178,6 +182,8 @@ def status(view: ChannelStatus) -> discord.Embed:
     ]
     if view.next_post_local:
         lines.append(f"Next post: {view.next_post_local} ({view.next_post_utc})")
+    if view.skip_date:
+        lines.append(f"Skipping the post of {view.skip_date} (`/daily resume` undoes it)")
     if view.last_error:
         lines.append(
             f"Last problem: {user_text(view.last_error)} ({plural(view.failures, 'failure')} in a row)"
@@ -200,7 +206,27 @@ def appeal(view: AppealView) -> discord.Embed:
 
 
 def decision(view: AppealView) -> str:
+    own = " (their own answer: decided as the only admin, and marked so)" if view.self_decided else ""
     if view.state == "accepted":
         who = user_text(view.member)
-        return f"Appeal #{view.appeal_id} accepted: {who}'s answer now scores {view.new_score}."
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}."
+        return f"Appeal #{view.appeal_id} accepted: {who}'s answer now scores {view.new_score}.{own}"
+    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+
+
+def appeal_outcome(view: AppealView) -> str:
+    """What the member who appealed is told, in a DM."""
+    by = user_text(view.decided_by or "an admin") + (" (on their own answer)" if view.self_decided else "")
+    text = f"Your appeal #{view.appeal_id} on *{user_text(view.prompt)}* was {view.state} by {by}: "
+    if view.state == "accepted":
+        text += f"your answer now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
+    else:
+        text += f"the score stays {view.score}."
+    return text + (f"\nNote: {user_text(view.note)}" if view.note else "")
+
+
+def timezone(view: TimezoneView) -> str:
+    whose = {"chosen": "your choice", "platform": "from Discord", "workspace": "the server's"}
+    return (
+        f"Your timezone: **{view.member}** ({whose[view.source]}); the server's: **{view.workspace}** "
+        "(week and month boards). `/timezone zone:` changes yours."
+    )

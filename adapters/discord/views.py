@@ -206,31 +206,62 @@ class AppealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"appeal:
         await interaction.response.send_modal(AppealModal(self.answer_id))
 
 
-class AppealDecision(
-    discord.ui.DynamicItem[discord.ui.Button], template=r"appeal:(?P<verb>accept|reject):(?P<appeal>[0-9]+)"
-):
-    def __init__(self, verb: str, appeal_id: int) -> None:
-        style = discord.ButtonStyle.success if verb == "accept" else discord.ButtonStyle.danger
+async def decide(interaction: discord.Interaction, appeal_id: int, accept: bool, score: int | None) -> None:
+    """Decide, answer the admin, and DM the member the outcome (best effort: their DMs may be closed)."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    try:
+        view = await service_of(interaction).decide_appeal(actor(interaction), appeal_id, accept, score)
+    except UserError as error:
+        await interaction.followup.send(str(error), ephemeral=True)
+        return
+    await interaction.followup.send(embeds.decision(view), ephemeral=True)
+    try:
+        member = await interaction.client.fetch_user(int(view.member_ref))
+        await member.send(embeds.appeal_outcome(view), allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException:
+        log.exception("could not tell %s the outcome of appeal #%s", view.member_ref, view.appeal_id)
+
+
+class AcceptScore(discord.ui.DynamicItem[discord.ui.Select], template=r"appeal:score:(?P<appeal>[0-9]+)"):
+    """Accept with a score the admin picks (above the current one)."""
+
+    def __init__(self, appeal_id: int, scores: list[int] | None = None) -> None:
+        options = [discord.SelectOption(label=f"Accept: {s}/100", value=str(s)) for s in scores or [100]]
         super().__init__(
-            discord.ui.Button(label=verb.capitalize(), style=style, custom_id=f"appeal:{verb}:{appeal_id}")
+            discord.ui.Select(
+                placeholder="Accept with score…", options=options, custom_id=f"appeal:score:{appeal_id}"
+            )
         )
-        self.verb, self.appeal_id = verb, appeal_id
+        self.appeal_id = appeal_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item, match: re.Match[str]
-    ) -> AppealDecision:
-        return cls(match["verb"], int(match["appeal"]))
+    ) -> AcceptScore:
+        return cls(int(match["appeal"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            view = await service_of(interaction).decide_appeal(
-                actor(interaction), self.appeal_id, self.verb == "accept"
+        picked = (interaction.data or {}).get("values") or []
+        await decide(interaction, self.appeal_id, True, int(picked[0]) if picked else None)
+
+
+class RejectAppeal(discord.ui.DynamicItem[discord.ui.Button], template=r"appeal:reject:(?P<appeal>[0-9]+)"):
+    def __init__(self, appeal_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reject", style=discord.ButtonStyle.danger, custom_id=f"appeal:reject:{appeal_id}"
             )
-            await interaction.followup.send(embeds.decision(view), ephemeral=True)
-        except UserError as error:
-            await interaction.followup.send(str(error), ephemeral=True)
+        )
+        self.appeal_id = appeal_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item, match: re.Match[str]
+    ) -> RejectAppeal:
+        return cls(int(match["appeal"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await decide(interaction, self.appeal_id, False, None)
 
 
 def daily_view(post_id: int | None, summary_url: str | None = None) -> discord.ui.View:
@@ -243,4 +274,4 @@ def daily_view(post_id: int | None, summary_url: str | None = None) -> discord.u
     return view
 
 
-DYNAMIC_ITEMS = (DailyAnswer, QuizAnswer, FullAnswer, AppealButton, AppealDecision)
+DYNAMIC_ITEMS = (DailyAnswer, QuizAnswer, FullAnswer, AppealButton, AcceptScore, RejectAppeal)

@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import shlex
+import time
 from collections.abc import Awaitable, Callable
 
 from slack_bolt.async_app import AsyncApp
@@ -28,12 +29,18 @@ HELP = """*{cmd}* — interview practice
 • `{cmd} quiz [topic] [easy|medium|hard]` — a private question for you
 • `{cmd} leaderboard [week|month|all] [channel|workspace]`
 • `{cmd} streak` · `{cmd} stats` · `{cmd} topics` · `{cmd} help`
-Admins: `{cmd} setup` · `pause` · `resume` · `skip` · `status` · `appeals`
+• `{cmd} timezone [Area/City|auto]` — your days follow your Slack profile's timezone unless you pick one
+Admins: `{cmd} setup` · `pause` · `resume` (also undoes a skip) · `skip` · `status` · `appeals`
+Admins: `{cmd} timezone workspace Area/City` sets the week and month boards' timezone
 The daily question appears in this channel with an *Answer* button; answers and grades are private."""
 ADMIN_SUBCOMMANDS = ("setup", "pause", "resume", "skip", "status", "appeals")
 # Longer command text is refused before it is parsed: shlex on a megabyte holds the event loop for seconds.
 MAX_COMMAND_CHARS = 1000
 FAILED = "Something went wrong on my side; please try again in a moment."
+# Members' Slack timezones (users.info is rate limited): looked up at most once a day each, and a request
+# waits at most ZONE_WAIT for a lookup; a slower one finishes in the background for the next request.
+ZONE_TTL = 24 * 3600
+ZONE_WAIT = 0.5
 
 
 class Listeners:
@@ -47,6 +54,8 @@ class Listeners:
         # A few answers graded at a time: a 09:00 burst queues here, and new requests still get
         # their acknowledgement promptly instead of waiting behind hundreds of busy coroutines.
         self.grading = asyncio.Semaphore(settings.grading_concurrency)
+        self._zones: dict[str, tuple[float, str | None]] = {}  # user -> (looked up at, Slack profile tz)
+        self._lookups: dict[str, asyncio.Task] = {}
 
     # -- who and where ----------------------------------------------------------------------------
 
@@ -62,15 +71,47 @@ class Listeners:
         )
         channel = channel or body.get("channel_id") or (body.get("channel") or {}).get("id")
         channel_name = body.get("channel_name") or (body.get("channel") or {}).get("name") or ""
-        is_admin, tz = False, None
+        is_admin = False
         if admin:  # checked here, on the server, from Slack's own record of the member
             info = (await client.users_info(user=user))["user"]
             is_admin = bool(
                 info.get("is_admin") or info.get("is_owner") or user in self.settings.slack_admins
             )
-            tz = info.get("tz")
+            self._zones[user] = (time.monotonic(), info.get("tz"))
+        tz = await self._zone(client, user)
         place = Place("slack", team, channel, body.get("team_domain", ""), channel_name)
         return Actor(place, user, name or user, tz, is_admin)
+
+    async def _zone(self, client: AsyncWebClient, user: str) -> str | None:
+        """The member's timezone from their Slack profile (their local days and streaks). None (the core
+        keeps the one it stored) when Slack is slow or fails: no reason to keep the member waiting."""
+        looked_up, tz = self._zones.get(user, (None, None))
+        if looked_up is not None and time.monotonic() - looked_up < ZONE_TTL:
+            return tz
+        if user not in self._lookups:
+            self._lookups[user] = asyncio.create_task(self._look_up_zone(client, user))
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._lookups[user]), ZONE_WAIT)
+        except TimeoutError:
+            return tz
+
+    async def _look_up_zone(self, client: AsyncWebClient, user: str) -> str | None:
+        try:
+            tz = ((await client.users_info(user=user)).get("user") or {}).get("tz")
+        except Exception as error:  # tried again on the member's next request
+            log.info("users.info for %s failed (%s); the stored timezone stays", user, type(error).__name__)
+            return None
+        else:
+            self._zones[user] = (time.monotonic(), tz)
+            return tz
+        finally:
+            self._lookups.pop(user, None)
+
+    async def close(self) -> None:
+        """The last "N answered" edit still goes out; pending timezone lookups are dropped."""
+        await self.card_refresh.drain()
+        for task in list(self._lookups.values()):
+            task.cancel()
 
     # -- the slash command ------------------------------------------------------------------------
 
@@ -93,8 +134,9 @@ class Listeners:
             shown = blocks.escape(verb if len(verb) <= 40 else verb[:40] + "…")
             await respond(text=f"I don't know `{shown}`.\n" + HELP.format(cmd=self.command))
             return
+        admin = verb in ADMIN_SUBCOMMANDS or (verb == "timezone" and args[:1] == ["workspace"])
         try:
-            actor = await self.actor(body, client, admin=verb in ADMIN_SUBCOMMANDS)
+            actor = await self.actor(body, client, admin=admin)
             await handler(actor, args, body, respond, client)
         except UserError as error:
             await respond(text=blocks.escape(str(error)))
@@ -128,6 +170,13 @@ class Listeners:
                 filename="interview-stats.png",
                 title="Your weekly scores and topic mastery",
             )
+
+    async def cmd_timezone(self, actor, args, body, respond, client) -> None:
+        if args[:1] == ["workspace"]:
+            view = await self.service.timezone(actor, " ".join(args[1:]), workspace=True)
+        else:
+            view = await self.service.timezone(actor, args[0] if args else None)
+        await respond(text=blocks.timezone(view))
 
     async def cmd_setup(self, actor, args, body, respond, client) -> None:
         status = await self.service.channel_status(actor)
@@ -198,16 +247,25 @@ class Listeners:
         await client.views_open(trigger_id=body["trigger_id"], view=blocks.appeal_modal(answer_id, channel))
 
     async def on_appeal_decision(self, ack, body: dict, respond, client: AsyncWebClient) -> None:
+        """Accept is a choice of scores (`appeal_id:score`), Reject a button; the member hears either way."""
         await ack()
         action = body["actions"][0]
+        accept = action["action_id"] == "appeal_accept"
+        value = (action.get("selected_option") or {}).get("value") or action.get("value", "")
+        appeal_id, _, score = value.partition(":")
         try:
             actor = await self.actor(body, client, admin=True)
-            view = await self.service.decide_appeal(
-                actor, int(action["value"]), action["action_id"] == "appeal_accept"
-            )
+            chosen = int(score) if score else None
+            view = await self.service.decide_appeal(actor, int(appeal_id), accept, chosen)
             await respond(text=blocks.decision(view), replace_original=False)
         except UserError as error:
             await respond(text=blocks.escape(str(error)), replace_original=False)
+            return
+        try:  # a DM: the member may not be in the admin's channel
+            dm = (await client.conversations_open(users=view.member_ref))["channel"]["id"]
+            await client.chat_postMessage(channel=dm, text=blocks.appeal_outcome(view))
+        except Exception:
+            log.exception("could not tell %s the outcome of appeal #%s", view.member_ref, view.appeal_id)
 
     # -- modals -----------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import json
 import re
 
 from bot import markup, wording
+from bot.appeals import accept_scores
 from bot.views import (
     AppealView,
     ChannelStatus,
@@ -16,6 +17,7 @@ from bot.views import (
     ReferenceView,
     StatsView,
     StreakView,
+    TimezoneView,
 )
 from bot.wording import FULL_ANSWER, REFERENCE, TIPS, day_streak, plural, point_sections
 
@@ -198,6 +200,8 @@ def topics(counts: dict[str, int]) -> str:
 
 
 def status(view: ChannelStatus) -> str:
+    if not view.set_up:
+        return f"*Daily question in #{escape(view.channel)}*: not set up yet; `setup` starts it."
     lines = [
         f"*Daily question in #{escape(view.channel)}*: {'on' if view.enabled else 'paused'}",
         f"Posts at {view.post_time} ({view.weekdays}, {view.timezone}); closes "
@@ -207,6 +211,8 @@ def status(view: ChannelStatus) -> str:
     ]
     if view.next_post_local:
         lines.append(f"Next post: {view.next_post_local} ({view.next_post_utc})")
+    if view.skip_date:
+        lines.append(f"Skipping the post of {view.skip_date} (`resume` undoes it)")
     if view.last_error:
         lines.append(f"Last problem: {escape(view.last_error)} ({plural(view.failures, 'failure')} in a row)")
     return "\n".join(lines)
@@ -223,24 +229,50 @@ def appeals(views: list[AppealView]) -> list[dict]:
                 f"*Answer:* {escape(v.answer)}\n*Reason:* {escape(v.reason or '(none given)')}"
             )
         )
+        scores = [
+            {"text": {"type": "plain_text", "text": f"Accept: {s}/100"}, "value": f"{v.appeal_id}:{s}"}
+            for s in accept_scores(v.score)
+        ]
+        accept = {
+            "type": "static_select",
+            "action_id": "appeal_accept",
+            "placeholder": {"type": "plain_text", "text": "Accept with score…"},
+            "options": scores,
+        }
         blocks.append(
             {
                 "type": "actions",
-                "elements": [
-                    button("Accept", "appeal_accept", str(v.appeal_id), "primary"),
-                    button("Reject", "appeal_reject", str(v.appeal_id), "danger"),
-                ],
+                "elements": [accept, button("Reject", "appeal_reject", str(v.appeal_id), "danger")],
             }
         )
     return blocks
 
 
 def decision(view: AppealView) -> str:
+    own = " (their own answer: decided as the only admin, and marked so)" if view.self_decided else ""
     if view.state == "accepted":
-        return (
-            f"Appeal #{view.appeal_id} accepted: {escape(view.member)}'s answer now scores {view.new_score}."
-        )
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}."
+        who = escape(view.member)
+        return f"Appeal #{view.appeal_id} accepted: {who}'s answer now scores {view.new_score}.{own}"
+    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+
+
+def appeal_outcome(view: AppealView) -> str:
+    """What the member who appealed is told, in a DM."""
+    by = escape(view.decided_by or "an admin") + (" (on their own answer)" if view.self_decided else "")
+    text = f"Your appeal #{view.appeal_id} on _{escape(view.prompt)}_ was {view.state} by {by}: "
+    if view.state == "accepted":
+        text += f"your answer now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
+    else:
+        text += f"the score stays {view.score}."
+    return text + (f"\nNote: {escape(view.note)}" if view.note else "")
+
+
+def timezone(view: TimezoneView) -> str:
+    whose = {"chosen": "your choice", "platform": "your Slack profile's", "workspace": "the workspace's"}
+    return (
+        f"Your timezone: {view.member} ({whose[view.source]}); the workspace's: {view.workspace} "
+        "(week and month boards)."
+    )
 
 
 def answer_modal(callback: str, metadata: dict, card: QuestionCard) -> dict:

@@ -161,7 +161,7 @@ class SlackRuntime:
         await self._closed.wait()
 
     async def close(self) -> None:
-        await self.listeners.card_refresh.drain()  # the last "N answered" edit still goes out
+        await self.listeners.close()
         if self._socket is not None:
             await self._socket.close_async()
         if self._runner is not None:

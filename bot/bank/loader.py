@@ -16,6 +16,7 @@ from bot.bank.merge import first_clause, group_duplicates, normalise
 from bot.bank.model import KeyPoint, Question, Reference, Source
 from bot.bank.rubric import Rubric, load_rubrics, parse_points, rubric_files
 from bot.bank.yaml_file import BankError, load_yaml_file, read_text
+from bot.errors import SetupError
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,8 @@ def _curate(
 
 
 def _files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise SetupError(f"The question folder {directory} does not exist; set QUESTIONS_DIR to your bank.")
     return sorted(
         p
         for p in directory.iterdir()

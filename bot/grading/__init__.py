@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from bot.bank.model import Question
 
 GRADER_VERSION = "light-3"
+# The words of a non-answer ("I do not know", "no idea, pass", "not sure, sorry"): an answer made of these
+# alone has nothing to grade, like emoji alone, and is no attempt.
+NON_ANSWER = frozenset(content_stems("no not know idea idk dunno clue pass skip sure unsure sorry lol"))
 ALIAS_MATCH = 90.0  # token_set_ratio at which an answer "is" an accepted alternative answer
 ALIAS_SCORE = 90
 
@@ -45,6 +48,7 @@ class Grade:
     feedback: str  # one friendly sentence
     version: str = GRADER_VERSION
     contradicted: tuple[str, ...] = ()  # points the answer states the opposite of
+    attempted: bool = True  # False: nothing to grade ("I do not know", emoji alone); keeps no streak alive
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -79,15 +83,15 @@ def assess(
     """The grade and the signals behind it (None when the answer was too short to look at)."""
     answer = (answer or "")[:MAX_CHARS]
     if len(tokens(answer)) <= 1:
-        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT), None
+        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT, attempted=False), None
     alias = _matching_alias(answer, aliases)
     if alias:
         return Grade(ALIAS_SCORE, verdict(ALIAS_SCORE), (alias,), (), feedback.ALIAS), None
     prompt_stems = prompt_subject(prompt)
     answer_stems = content_stems(answer)
     refs = [prepare(text, tuple(points)) for text, points in references if text.strip() or points]
-    if not refs or not answer_stems:
-        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT), None
+    if not refs or not answer_stems or set(answer_stems) <= NON_ANSWER:
+        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT, attempted=False), None
     off = off_question(answer_stems, refs, prompt_stems, distractors)
     rarity = rarity_for((r.text for r in refs), tuple(distractors))
     answer_clauses = cues.clauses(answer)

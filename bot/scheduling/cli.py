@@ -74,7 +74,7 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps(found, indent=2))
         return 0
     if not found:
-        print("No channels yet. A channel appears once someone uses the bot there (or runs setup).")
+        print("No channels yet. A channel appears when an admin runs setup there.")
     for r in found:
         where = f"{r['platform']}/{r['workspace']}/#{r['channel']}"
         if not r["enabled"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot.settings import get_settings
 from bot.store import migrate
@@ -13,8 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     up = db.add_parser("upgrade", help="bring the database to the latest schema")
     up.add_argument("--db", help="database URL (default: DATABASE_URL)")
     up.set_defaults(handler=_upgrade)
-    down = db.add_parser("downgrade", help="undo migrations (default: all of them)")
-    down.add_argument("revision", nargs="?", default="base")
+    down = db.add_parser("downgrade", help="undo migrations back to REVISION (base: all of them)")
+    down.add_argument("revision", nargs="?", help="e.g. 0002, or base to drop every table")
+    down.add_argument("--yes", action="store_true", help="without a revision: undo every migration")
     down.add_argument("--db", help="database URL (default: DATABASE_URL)")
     down.set_defaults(handler=_downgrade)
 
@@ -26,6 +28,15 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _downgrade(args: argparse.Namespace) -> int:
-    migrate.downgrade(args.db or get_settings().database_url, args.revision)
-    print(f"Database downgraded to {args.revision}.")
+    """Undoing migrations drops data: nothing happens without a revision or --yes."""
+    revision = args.revision or ("base" if args.yes else None)
+    if revision is None:
+        print(
+            "Say how far back: `interview-bot db downgrade REVISION` (e.g. 0002), or "
+            "`interview-bot db downgrade --yes` to drop every table. Nothing was changed.",
+            file=sys.stderr,
+        )
+        return 2
+    migrate.downgrade(args.db or get_settings().database_url, revision)
+    print(f"Database downgraded to {revision}.")
     return 0

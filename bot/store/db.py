@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.errors import SetupError
 
 ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -15,13 +20,42 @@ ASYNC_DRIVERS = {
 }
 
 
+BAD_URL = (
+    "DATABASE_URL is not a database URL the bot can use: expected sqlite:///path/to/file.db or "
+    "postgresql://user:password@host/db."
+)
+
+
 def async_url(url: str) -> str:
-    """`sqlite:///x.db` and `postgresql://...` name the async drivers we ship."""
-    parsed = make_url(url)
-    driver = ASYNC_DRIVERS.get(parsed.drivername)
-    if driver:
-        parsed = parsed.set(drivername=driver)
-    return parsed.render_as_string(hide_password=False)
+    """`sqlite:///x.db` and `postgresql://...` name the async drivers we ship; anything else is refused
+    in plain words (never echoing the URL, which may hold a password)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise SetupError(BAD_URL) from None
+    driver = ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
+    if driver not in ASYNC_DRIVERS.values():
+        raise SetupError(BAD_URL)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for PostgreSQL and in-memory databases."""
+    parsed = make_url(async_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def create_sqlite_file(url: str) -> None:
+    """Create the SQLite file and its folder before first use, readable by its owner only: it holds
+    members' answers and Slack OAuth bot tokens. (SQLite gives its -wal and -shm files the same mode.)"""
+    path = sqlite_file(url)
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 class Database:
@@ -31,10 +65,7 @@ class Database:
         self.url = async_url(url)
         parsed = make_url(self.url)
         kwargs: dict = {"echo": echo, "pool_pre_ping": True}
-        if parsed.get_backend_name() == "sqlite":
-            database = parsed.database or ""
-            if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.get_backend_name() == "sqlite":  # the file is created by `db upgrade`, never here
             kwargs["connect_args"] = {"timeout": 30}
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_recycle=1800)

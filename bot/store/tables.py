@@ -95,7 +95,9 @@ class Member(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    timezone: Mapped[str | None] = mapped_column(String(64))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # as the platform reports it (Slack profile)
+    chosen_timezone: Mapped[str | None] = mapped_column(String(64))  # set by the member; wins over `timezone`
+    admin_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last acted as an admin
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -177,6 +179,9 @@ class Answer(Base):
     feedback: Mapped[str] = mapped_column(Text, default="")
     grader_version: Mapped[str] = mapped_column(String(32))
     points: Mapped[int] = mapped_column(Integer, default=0)
+    # Daily answers: the streak bonus this answer earns unless graded incorrect, so an accepted appeal
+    # can give it back. None for quiz answers.
+    streak_bonus: Mapped[int | None] = mapped_column(Integer)
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
     count_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -230,6 +235,7 @@ class Appeal(Base):
     new_score: Mapped[int | None] = mapped_column(Integer)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    self_decided: Mapped[bool] = mapped_column(Boolean, default=False)  # a sole admin, on their own answer
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
