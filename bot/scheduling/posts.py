@@ -181,9 +181,7 @@ async def _lease(
             DailyPost.id.in_(post_ids),
             or_(DailyPost.state == "claimed", (DailyPost.state == "sending") & _free(now, dead)),
         )
-        .values(
-            state="sending", lease_until=now + lease, lease_owner=owner, attempts=DailyPost.attempts + 1
-        )
+        .values(state="sending", lease_until=now + lease, lease_owner=owner, attempts=DailyPost.attempts + 1)
         .returning(
             DailyPost.id,
             DailyPost.channel_id,

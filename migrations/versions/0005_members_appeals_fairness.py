@@ -21,20 +21,22 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005'
-down_revision: str | None = '0004'
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('chosen_timezone', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('admin_seen_at', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('appeals', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('self_decided', sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table('answers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('streak_bonus', sa.Integer(), nullable=True))
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("chosen_timezone", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("admin_seen_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("self_decided", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("answers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("streak_bonus", sa.Integer(), nullable=True))
     _backfill_streak_bonus()
     _recompute_reached()
 
@@ -70,24 +72,29 @@ def _backfill_streak_bonus() -> None:
         mine, run = answered[(member_id, channel_id)], 1
         while position - run in mine:
             run += 1
-        updates.append({'aid': answer_id, 'bonus': min(5 * (run - 1), 20)})
+        updates.append({"aid": answer_id, "bonus": min(5 * (run - 1), 20)})
     if updates:
         bind.execute(sa.text("UPDATE answers SET streak_bonus = :bonus WHERE id = :aid"), updates)
 
 
 def _recompute_reached() -> None:
     bind = op.get_bind()
-    rows = bind.execute(sa.text(
-        "SELECT a.workspace_id, a.channel_id, a.member_id, a.points, a.created_at, w.timezone"
-        " FROM answers a JOIN workspaces w ON w.id = a.workspace_id WHERE a.counted"
-    )).all()
+    rows = bind.execute(
+        sa.text(
+            "SELECT a.workspace_id, a.channel_id, a.member_id, a.points, a.created_at, w.timezone"
+            " FROM answers a JOIN workspaces w ON w.id = a.workspace_id WHERE a.counted"
+        )
+    ).all()
     first: dict[tuple, datetime] = {}
     scored: dict[tuple, datetime] = {}
     for workspace_id, channel_id, member_id, points, created, tz in rows:
         created = _as_datetime(created)
         local = created.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).date()
-        starts = {"week": local - timedelta(days=local.weekday()), "month": local.replace(day=1),
-                  "all": date(1970, 1, 1)}
+        starts = {
+            "week": local - timedelta(days=local.weekday()),
+            "month": local.replace(day=1),
+            "all": date(1970, 1, 1),
+        }
         for scope in {0, channel_id or 0}:
             for period, begins in starts.items():
                 key = (workspace_id, scope, period, begins, member_id)
@@ -95,22 +102,26 @@ def _recompute_reached() -> None:
                 if points > 0:
                     scored[key] = max(scored.get(key, created), created)
     updates = [
-        {'ws': k[0], 'ch': k[1], 'period': k[2], 'starts': k[3], 'member': k[4], 'reached': scored.get(k, at)}
+        {"ws": k[0], "ch": k[1], "period": k[2], "starts": k[3], "member": k[4], "reached": scored.get(k, at)}
         for k, at in first.items()
     ]
     if updates:
-        bind.execute(sa.text(
-            "UPDATE board_totals SET reached = :reached WHERE workspace_id = :ws AND channel_id = :ch"
-            " AND period = :period AND starts = :starts AND member_id = :member"
-        ).bindparams(sa.bindparam('reached', type_=sa.DateTime()), sa.bindparam('starts', type_=sa.Date())),
-            updates)
+        bind.execute(
+            sa.text(
+                "UPDATE board_totals SET reached = :reached WHERE workspace_id = :ws AND channel_id = :ch"
+                " AND period = :period AND starts = :starts AND member_id = :member"
+            ).bindparams(
+                sa.bindparam("reached", type_=sa.DateTime()), sa.bindparam("starts", type_=sa.Date())
+            ),
+            updates,
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('answers', schema=None) as batch_op:
-        batch_op.drop_column('streak_bonus')
-    with op.batch_alter_table('appeals', schema=None) as batch_op:
-        batch_op.drop_column('self_decided')
-    with op.batch_alter_table('members', schema=None) as batch_op:
-        batch_op.drop_column('admin_seen_at')
-        batch_op.drop_column('chosen_timezone')
+    with op.batch_alter_table("answers", schema=None) as batch_op:
+        batch_op.drop_column("streak_bonus")
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.drop_column("self_decided")
+    with op.batch_alter_table("members", schema=None) as batch_op:
+        batch_op.drop_column("admin_seen_at")
+        batch_op.drop_column("chosen_timezone")
