@@ -52,9 +52,18 @@ class Bank:
 
     def __post_init__(self) -> None:
         self._by_id = {q.id: q for q in self.questions}
+        self._by_prompt: dict[str, Question] = {}
 
     def get(self, qid: str) -> Question | None:
         return self._by_id.get(qid) or self._by_id.get(self.renamed.get(qid, ""))
+
+    def find(self, asked: str) -> Question | None:
+        """The question asked in these words: its id, its prompt, or any guide's wording of it."""
+        if not self._by_prompt:
+            for q in self.questions:
+                for prompt in (q.prompt, *(r.prompt for r in q.references)):
+                    self._by_prompt.setdefault(normalise(prompt), q)
+        return self.get(asked.strip()) or self._by_prompt.get(normalise(asked))
 
     def topics(self) -> dict[str, int]:
         return dict(Counter(q.topic for q in self.questions))
@@ -106,7 +115,9 @@ def _from_markdown(path: Path, text: str) -> tuple[list[_Draft], list[Skipped]]:
         drafts.append(
             _Draft(
                 prompt=q.prompt,
-                reference=Reference(q.answer, extract_key_points(q.answer), Source(path.name, q.line)),
+                reference=Reference(
+                    q.answer, extract_key_points(q.answer), Source(path.name, q.line), q.prompt
+                ),
                 topic=classify_topic(q.prompt, q.section, q.answer, kind),
                 difficulty=classify_difficulty(q.prompt, q.section, q.answer, kind),
                 kind=kind,
@@ -127,7 +138,9 @@ def _from_yaml(path: Path) -> tuple[list[_Draft], list[BankError]]:
         drafts.append(
             _Draft(
                 prompt=prompt,
-                reference=Reference(answer, extract_key_points(answer), Source(path.name, entry.line)),
+                reference=Reference(
+                    answer, extract_key_points(answer), Source(path.name, entry.line), prompt
+                ),
                 topic=d.get("topic") or classify_topic(prompt, "", answer, kind),
                 difficulty=d.get("difficulty") or classify_difficulty(prompt, "", answer, kind),
                 kind=kind,

@@ -50,6 +50,7 @@ class Reference:
     answer: str
     key_points: tuple[str, ...]
     source: Source
+    prompt: str = ""  # the question as this guide words it
 
 
 @dataclass(frozen=True)
