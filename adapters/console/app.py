@@ -169,16 +169,23 @@ async def _appeals(session: ConsoleSession, _: str) -> None:
     session.say(render.appeals(await session.service.pending_appeals(session.actor)))
 
 
+def _number(text: str) -> int | None:
+    """An ASCII whole number of a sane size ("#3" too); "²" or a thousand digits is no appeal number."""
+    found = re.fullmatch(r"#?(\d{1,9})", text, re.ASCII)
+    return int(found.group(1)) if found else None
+
+
 async def _decide(session: ConsoleSession, rest: str, accept: bool) -> None:
     args = rest.split(maxsplit=1)
-    if not args or not args[0].lstrip("#").isdigit():
+    appeal_id = _number(args[0]) if args else None
+    if appeal_id is None:
         raise UserError("Say which appeal: /accept 3 [SCORE] or /reject 3 [NOTE].")
-    appeal_id, extra = int(args[0].lstrip("#")), args[1] if len(args) > 1 else ""
+    extra = args[1] if len(args) > 1 else ""
     score = None
     if accept and extra:
-        if not extra.isdigit():
+        score = _number(extra.strip())
+        if score is None:
             raise UserError("A score is a whole number from 0 to 100.")
-        score = int(extra)
     view = await session.service.decide_appeal(
         session.actor, appeal_id, accept, score=score, note="" if accept else extra
     )
