@@ -13,7 +13,7 @@ from bot.events import Actor, Place
 from bot.service import PracticeService
 from bot.store.db import Database
 from bot.store.tables import Answer, DailyPost, QuestionRow, Review
-from tests.conftest import Clock
+from tests.conftest import Clock, set_up_channel
 
 HOME = Place(platform="console", workspace="team", channel="main", workspace_name="Team")
 ADA = Actor(place=HOME, user="ada", display_name="Ada")
@@ -72,6 +72,7 @@ async def test_history_follows_a_merged_question(migrated_url: str, tmp_path: Pa
     before = bank_folder(tmp_path / "v1", curated=False)
     assert {q.id for q in before.questions} == {"team-mode-collapse", "team-mode-collapse-2"}
     service = await started(migrated_url, before, clock)
+    await set_up_channel(service, HOME)
     card = await service.daily_post(HOME)
     await service.answer_post(ADA, card.post_id, before.get(card.question_id).answer)
     for _ in range(2):  # both questions, one after the other: a quiz prefers the one not seen yet

@@ -25,7 +25,7 @@ from tests.bank_picks import (
     set_quiz_question,
     table_and_code,
 )
-from tests.conftest import Clock
+from tests.conftest import Clock, set_up_channel
 from tests.discord_fake import CHANNEL, GUILD, message
 from tests.discord_harness import ADA, BOSS, GOOD, PLACE, Discord, bot, chat, fake
 from tests.discord_limits import check_message, check_modal, shown_text
@@ -105,6 +105,7 @@ async def test_answer_box_shows_the_whole_question(
     assert len(question.prompt) > 45  # what a modal label could hold
     quiz = await open_quiz(chat, service, question)
     assert question.prompt in shown_text(quiz)
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     await set_post_question(service, card.post_id, question)
     card = await service.post_card(card.post_id)

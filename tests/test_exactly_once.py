@@ -25,7 +25,7 @@ from bot.settings import Settings
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.tables import DailyPost
-from tests.conftest import Clock
+from tests.conftest import Clock, set_up_channel
 from tests.discord_fake import CHANNEL, GUILD, FakeDiscord
 from tests.flaky_proxy import ResettingProxy
 from tests.slack_fake import FakeSlack
@@ -157,6 +157,8 @@ async def test_sender_columns_migrate_down_and_up_with_posts_in_flight(
 ) -> None:
     service = PracticeService(Database(migrated_url), bank, clock=clock)
     await service.start()
+    for channel in ("C1", "C2"):
+        await set_up_channel(service, Place("chat", "T1", channel))
     sending = await service.daily_post(Place("chat", "T1", "C1"))
     posted = await service.daily_post(Place("chat", "T1", "C2"))
     for post_id, values in (

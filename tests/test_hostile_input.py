@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import discord
@@ -17,6 +18,7 @@ from bot.events import Actor, Place
 from bot.inbound import clean
 from bot.service import PracticeService
 from bot.store.tables import Answer, Appeal, Member
+from tests.conftest import set_up_channel
 from tests.discord_fake import CHANNEL as DISCORD_CHANNEL
 from tests.discord_fake import GUILD, FakeDiscord, message
 from tests.slack_fake import signed_headers
@@ -46,6 +48,7 @@ def test_cleaning_keeps_what_people_write() -> None:
 async def test_the_core_stores_answers_names_and_reasons_cleaned(service: PracticeService) -> None:
     place = Place("chat", "T1", "C1", workspace_name=f"Team{HOSTILE}", channel_name=f"main{HOSTILE}")
     member = Actor(place, "U1", f"Mallory{HOSTILE}")
+    await service.configure_channel(replace(member, is_admin=True))  # only an admin's setup starts posting
     card = await service.daily_post(place)
     grade = await service.answer_post(member, card.post_id, f"{ANSWER}{HOSTILE}")
     quiz = await service.start_quiz(member)
@@ -77,6 +80,7 @@ async def test_slack_answer_appeal_and_command_with_nul_are_kept_and_answered(
     slack: Slack,  # noqa: F811
     service: PracticeService,
 ) -> None:
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     meta = json.dumps({"post_id": card.post_id, "channel": CHANNEL})
     view = {"type": "modal", "callback_id": "daily_submit", "private_metadata": meta}
@@ -134,7 +138,7 @@ async def test_slack_failure_after_ack_reaches_the_member_in_plain_words(slack: 
     reply = await slack.command("status", user="UADMIN")
     assert reply["text"] == "Something went wrong on my side; please try again in a moment."
     slack.fake.broken.clear()
-    assert "Next post" in (await slack.command("status", user="UADMIN"))["text"]
+    assert "not set up yet" in (await slack.command("status", user="UADMIN"))["text"]  # it works again
 
 
 async def test_discord_modal_with_nul_and_bidi_is_graded_and_stored_clean(service: PracticeService) -> None:
@@ -144,6 +148,7 @@ async def test_discord_modal_with_nul_and_bidi_is_graded_and_stored_clean(servic
     client = await connect(service)
     try:
         chat = Discord(client, remote)
+        await set_up_channel(service, Place("discord", GUILD, DISCORD_CHANNEL))
         card = await service.daily_post(Place("discord", GUILD, DISCORD_CHANNEL))
         button = {"type": 2, "style": 1, "label": "Answer", "custom_id": f"daily:answer:{card.post_id}"}
         on = message(DISCORD_CHANNEL, 1, components=[{"type": 1, "components": [button]}])

@@ -24,7 +24,7 @@ from tests.bank_picks import (
     set_quiz_question,
     table_and_code,
 )
-from tests.conftest import Clock
+from tests.conftest import Clock, set_up_channel
 from tests.slack_fake import command_body
 from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, Slack, answer_values, fake, slack
 from tests.slack_limits import check_message, check_view, shown_text
@@ -109,6 +109,7 @@ async def test_answer_box_shows_the_whole_question(
     question = longest_prompt(bank)
     quiz = await open_quiz(slack, service, question)
     assert blocks.escape(question.prompt) in shown_text(quiz["blocks"])
+    await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     await set_post_question(service, card.post_id, question)
     card = await service.post_card(card.post_id)
