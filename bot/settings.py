@@ -52,7 +52,6 @@ class Settings(BaseSettings):
     grader_judge_api_key: SecretStr | None = None
     grader_judge_timeout: float = 10.0
     grader_judge_max_calls: int = 1000  # judge calls per process and UTC day
-    grader_semantic: bool = False
 
     @field_validator("questions_dir")
     @classmethod

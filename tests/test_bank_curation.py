@@ -15,6 +15,7 @@ import yaml
 from bot.bank import Bank, build_bank, load_bank, parse_markdown
 from bot.bank.mojibake import repair
 from bot.bank.rubric import MAX_POINTS, POINT_WORDS, unsupported_terms
+from bot.grading import grade_question
 from bot.grading.text import content_stems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,19 @@ def test_every_shipped_question_has_a_faithful_rubric(bank: Bank) -> None:
             # Its words are the reference's (or an accepted phrasing's); a reworded word or two is fine.
             assert len(unsupported_terms(point, sources)) <= max(1, len(stems) // 4), (q.id, point.text)
             assert all(phrase.strip() for phrase in point.accept + point.wrong), q.id
+
+
+def test_the_references_pass_their_own_rubric(bank: Bank) -> None:
+    # A rubric a reference fails is a wrong rubric: members answering like the guide would fail it too.
+    # Comparison tables read as bare lists, so a few references fall short; none is ever contradicted.
+    graded = {q.id: [grade_question(q, ref) for ref in q.answers] for q in bank.questions}
+    assert not [(qid, g.contradicted) for qid, grades in graded.items() for g in grades if g.contradicted]
+    correct = sum(grades[0].verdict == "correct" for grades in graded.values())
+    assert correct >= 0.95 * len(bank.questions)
+    coding = [q for q in bank.questions if q.kind == "coding"]
+    # Code is read, not dropped: a reference's code states its rubric's points.
+    assert coding and all(graded[q.id][0].verdict != "incorrect" for q in coding)
+    assert sum(graded[q.id][0].verdict == "correct" for q in coding) >= 0.8 * len(coding)
 
 
 def test_points_are_statements_not_headings_or_code(bank: Bank) -> None:

@@ -1,289 +1,352 @@
-"""What a member would notice about the grader, on invented questions (not the development set)."""
+"""The grade card tells the truth: each rubric point judged covered, missed or contradicted, and a score,
+verdict and feedback sentence that follow from those judgements. Every question here is invented."""
 
 from __future__ import annotations
 
-from bot.grading import GRADER_VERSION, Grade, grade_answer
-from bot.grading.points import matched_stems, prepare
-from bot.grading.text import content_stems
+import re
+import subprocess
+import sys
 
-CHAIR = (
-    "A chair is a piece of furniture with a raised seat, a back and usually four legs, used by one person."
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.bank.model import KeyPoint
+from bot.grading import GRADER_VERSION, PARTLY_MARK, Grade, grade_answer
+
+OVERFITTING_REF = (
+    "Overfitting during fine-tuning is fought with regularization: dropout and weight decay. Stop training "
+    "early when the validation loss stops improving. Augment the data to enlarge a small dataset. Use a "
+    "small learning rate so the pretrained weights are not overwritten."
 )
-SORT = (
-    "Merge sort splits the list into two halves, sorts each half recursively and then merges the two "
-    "sorted halves into one sorted list. It runs in O(n log n) time and needs extra memory for merging."
+OVERFITTING = (
+    KeyPoint(
+        "Regularize with dropout or weight decay.",
+        accept=("dropout", "weight decay", "regularization", "l2 penalty"),
+        wrong=("dropout causes overfitting",),
+    ),
+    KeyPoint(
+        "Stop training early when the validation loss stops improving.",
+        accept=("early stopping", "stop training early", "stop early"),
+    ),
+    KeyPoint(
+        "Augment the data to enlarge a small dataset.",
+        accept=("data augmentation", "augment the data", "augment your data", "more training data"),
+    ),
+    KeyPoint(
+        "Use a small learning rate so pretrained weights are not overwritten.",
+        accept=("small learning rate", "smaller learning rate", "lower learning rate", "low learning rate"),
+        wrong=("increase the learning rate",),
+    ),
 )
-SORT_POINTS = (
-    "splits the list into halves",
-    "sorts each half recursively",
-    "merges the sorted halves",
-    "runs in O(n log n) time",
+TEMPERATURE_REF = (
+    "Temperature scales the logits before sampling. A high temperature makes the output more random and "
+    "diverse; a low temperature makes it more deterministic and focused."
+)
+TEMPERATURE = (
+    KeyPoint(
+        "Temperature scales the logits before sampling.", accept=("scales the logits", "divides the logits")
+    ),
+    KeyPoint(
+        "A high temperature makes the output more random and diverse.",
+        wrong=("high temperature makes output more deterministic",),
+    ),
+    KeyPoint(
+        "A low temperature makes the output more deterministic and focused.",
+        wrong=("low temperature makes output more random",),
+    ),
+)
+DISTILLATION_REF = (
+    "Knowledge distillation trains a small student model to mimic a large teacher model's output "
+    "probabilities, giving a smaller, faster model that keeps most of the accuracy."
+)
+DISTILLATION = (
+    KeyPoint(
+        "A small student model is trained to mimic a large teacher model.",
+        accept=("student mimics the teacher", "student learns from the teacher"),
+        wrong=("student model trains the teacher", "small model trains a larger model"),
+    ),
+    KeyPoint(
+        "The student learns from the teacher's output probabilities.", accept=("soft targets", "soft labels")
+    ),
+    KeyPoint(
+        "The result is a smaller, faster model that keeps most accuracy.", accept=("smaller faster model",)
+    ),
 )
 
 
-def grade(answer: str, reference: str = SORT, points: tuple[str, ...] = SORT_POINTS, **kw) -> Grade:
-    return grade_answer(answer, [(reference, points)], prompt="How does merge sort work?", **kw)
-
-
-def test_air_does_not_match_chair() -> None:
-    assert "chair" not in matched_stems(content_stems("air"), prepare(CHAIR).vocab)
-    g = grade_answer("Fresh air flows around the room", [(CHAIR, ())], prompt="What is a chair?")
-    assert g.verdict == "incorrect"
-    assert not g.covered
-
-
-def test_empty_and_one_word_answers_score_zero_with_a_friendly_message() -> None:
-    for answer in ("", "   \n", "mergesort", "  recursion!  "):
-        g = grade(answer)
-        assert (g.score, g.verdict) == (0, "incorrect")
-        assert "sentence" in g.feedback
-        assert g.missed  # the card can still show what a good answer covers
-
-
-def test_a_good_explanation_beats_a_term_list() -> None:
-    good = grade(
-        "You cut the list into two halves, sort each half recursively, then merge the two sorted halves "
-        "back together; overall that takes O(n log n) time."
+def overfitting(answer: str) -> Grade:
+    return grade_answer(
+        answer,
+        [OVERFITTING_REF],
+        key_points=OVERFITTING,
+        prompt="How do you avoid overfitting during fine-tuning?",
     )
-    stuffed = grade("merge, sort, halves, recursively, sorted, list, O(n log n), memory, time.")
-    assert good.verdict == "correct"
-    assert stuffed.verdict != "correct"
-    assert stuffed.score < good.score - 20
-    assert "explain" in stuffed.feedback
 
 
-def test_negating_the_reference_is_penalised() -> None:
-    reference = "Dropout is a regularisation technique: it randomly zeroes activations during training."
-    points = ("regularisation technique", "randomly zeroes activations during training")
+def points(grade: Grade) -> dict[str, list[str]]:
+    strip = [p.removesuffix(PARTLY_MARK) for p in grade.covered]
+    return {"covered": strip, "missed": list(grade.missed), "contradicted": list(grade.contradicted)}
+
+
+def test_a_point_the_answer_states_is_never_listed_as_missed() -> None:
+    grade = overfitting(
+        "Use regularization such as dropout, early stopping on validation loss, data augmentation and a "
+        "smaller learning rate"
+    )
+    assert points(grade)["covered"] == [p.text for p in OVERFITTING]
+    assert grade.score == 100 and not grade.missed and grade.verdict == "correct"
+
+
+def test_a_full_score_never_asks_for_more() -> None:
+    grade = overfitting("Add dropout, stop early, augment your data and keep a low learning rate.")
+    assert grade.score == 100
+    assert not re.search(r"also (mention|cover)|to (round|complete) it", grade.feedback)
+    assert "every point" in grade.feedback
+
+
+def test_a_correct_paraphrase_covers_its_points() -> None:
+    grade = overfitting("Stop training early when validation loss rises, add dropout, and augment your data.")
+    assert grade.verdict == "correct"
+    assert set(points(grade)["covered"]) >= {p.text for p in OVERFITTING[:3]}
+
+
+def test_points_the_answer_negates_are_contradicted_never_covered() -> None:
+    grade = overfitting(
+        "Increase the learning rate a lot, never use dropout or early stopping, and avoid data augmentation."
+    )
+    assert points(grade)["covered"] == []
+    assert set(grade.contradicted) == {p.text for p in OVERFITTING}
+    assert grade.verdict == "incorrect" and "opposite" in grade.feedback
+
+
+def test_a_bare_list_of_terms_is_never_correct_however_punctuated() -> None:
+    for answer in (
+        "dropout weight decay early stopping data augmentation smaller learning rate fewer epochs",
+        "dropout, weight decay, early stopping, data augmentation, smaller learning rate, fewer epochs",
+        "dropout + weight decay + early stopping + data augmentation + smaller learning rate",
+    ):
+        grade = overfitting(answer)
+        assert grade.verdict != "correct", answer
+        assert "explain" in grade.feedback
+
+
+def test_a_list_padded_with_loose_terms_is_incorrect() -> None:
+    grade = overfitting("Dropout, GPUs, Kubernetes, tokens, attention, RLHF, embeddings, vector database.")
+    assert grade.verdict == "incorrect"
+
+
+def test_a_list_explained_by_its_sentences_is_a_structured_answer() -> None:
+    # Bullets that explain, each closing with a short list of terms, as guides and careful members write.
+    grade = overfitting(
+        "- Regularization: dropout randomly disables units during training, and weight decay keeps the "
+        "weights small.\n  - Tools: dropout, weight decay, L2 penalty\n"
+        "- Early stopping: stop training early once the validation loss stops improving.\n"
+        "- Data: augment the data to enlarge a small dataset.\n  - Tools: flips, crops, noise\n"
+        "- Learning rate: use a small learning rate so the pretrained weights are not overwritten."
+    )
+    assert grade.verdict == "correct" and not grade.missed and "explain" not in grade.feedback
+
+
+def test_a_question_that_asks_for_names_accepts_a_list() -> None:
+    grade = grade_answer(
+        "k-means, hierarchical clustering, DBSCAN",
+        ["Common clustering algorithms include k-means, hierarchical clustering and DBSCAN."],
+        key_points=(
+            KeyPoint("k-means", accept=("k-means",)),
+            KeyPoint("hierarchical clustering", accept=("hierarchical",)),
+            KeyPoint("DBSCAN", accept=("dbscan",)),
+        ),
+        prompt="Name a few clustering algorithms.",
+    )
+    assert grade.score == 100
+
+
+def test_a_point_built_on_a_denial_is_judged_by_what_the_answer_says() -> None:
+    relu = (KeyPoint("ReLU avoids the vanishing gradient problem.", accept=("vanishing gradient",)),)
+    ref = ["ReLU avoids the vanishing gradient problem of sigmoid activations."]
+    prompt = "Why is ReLU preferred over sigmoid?"
+    avoids = grade_answer(
+        "ReLU does not suffer from vanishing gradients.", ref, key_points=relu, prompt=prompt
+    )
+    suffers = grade_answer(
+        "ReLU suffers badly from vanishing gradients.", ref, key_points=relu, prompt=prompt
+    )
+    solves = grade_answer("ReLU solves the vanishing gradient problem.", ref, key_points=relu, prompt=prompt)
+    assert avoids.covered and not suffers.covered
+    assert not solves.contradicted  # no negation to read in "solves": not a claim against the point
+
+
+def test_the_passive_voice_is_not_the_active_one() -> None:
+    grade = grade_answer(
+        "Distillation: the small student model is trained to copy the larger teacher model's soft targets.",
+        [DISTILLATION_REF],
+        key_points=DISTILLATION,
+        prompt="What is knowledge distillation?",
+    )
+    assert not grade.contradicted and grade.verdict != "incorrect"
+
+
+def test_a_wrong_claim_its_own_reference_sets_off_is_not_used() -> None:
+    # Word matching reads "the teacher model … its student" into this wrong claim: the reference says it.
+    ref = ["The teacher model is large; training its student model makes a small copy of the teacher."]
+    points = (
+        KeyPoint(
+            "A large teacher model is copied into a small student model.",
+            wrong=("the student model trains the teacher",),
+        ),
+    )
+    grade = grade_answer(ref[0], ref, key_points=points, prompt="What is distillation?")
+    assert not grade.contradicted and grade.verdict == "correct"
+
+
+def test_code_answers_a_coding_question() -> None:
+    ref = [
+        "```python\ntokenizer = AutoTokenizer.from_pretrained('gpt2')\n"
+        "ids = tokenizer(text, return_tensors='pt').input_ids\n```"
+    ]
+    points = (
+        KeyPoint("Loads the pretrained GPT-2 tokenizer."),
+        KeyPoint("Tokenizes the text into input ids as PyTorch tensors."),
+    )
+    prompt = "Write code that tokenizes a text for GPT-2."
+    code = (
+        "```py\ntok = GPT2Tokenizer.from_pretrained('gpt2')\n"
+        "input_ids = tok(text, return_tensors='pt')['input_ids']\n```"
+    )
+    grade = grade_answer(code, ref, key_points=points, prompt=prompt)
+    assert grade.attempted and grade.verdict == "correct"
+    unrelated = grade_answer("```py\nprint('hello world')\n```", ref, key_points=points, prompt=prompt)
+    assert unrelated.verdict == "incorrect"
+
+
+def test_swapped_opposites_contradict_the_point() -> None:
+    grade = grade_answer(
+        "A higher temperature makes the model more deterministic, and a low temperature makes the output "
+        "more random.",
+        [TEMPERATURE_REF],
+        key_points=TEMPERATURE,
+        prompt="What does temperature do in LLM sampling?",
+    )
+    assert set(grade.contradicted) == {TEMPERATURE[1].text, TEMPERATURE[2].text}
+    assert grade.verdict == "incorrect"
+
+
+def test_two_opposites_together_agree_with_the_point() -> None:
+    grade = grade_answer(
+        "A low temperature makes the output more deterministic, a high one makes it more random.",
+        [TEMPERATURE_REF],
+        key_points=TEMPERATURE,
+        prompt="What does temperature do in LLM sampling?",
+    )
+    assert not grade.contradicted
+    assert {TEMPERATURE[1].text, TEMPERATURE[2].text} <= set(points(grade)["covered"])
+
+
+def test_swapped_roles_are_a_wrong_claim() -> None:
+    grade = grade_answer(
+        "A small student model is used to train a larger teacher model.",
+        [DISTILLATION_REF],
+        key_points=DISTILLATION,
+        prompt="What is knowledge distillation?",
+    )
+    assert DISTILLATION[0].text in grade.contradicted and grade.verdict == "incorrect"
     right = grade_answer(
-        "Dropout is a regularisation technique that randomly zeroes activations during training.",
-        [(reference, points)],
+        "The large teacher model trains a small student to copy its soft targets.",
+        [DISTILLATION_REF],
+        key_points=DISTILLATION,
+        prompt="What is knowledge distillation?",
     )
-    flipped = grade_answer(
-        "Dropout is not a regularisation technique and never zeroes activations during training.",
-        [(reference, points)],
+    assert not right.contradicted and right.verdict != "incorrect"
+
+
+def test_a_short_reference_is_one_point_an_answer_can_state_whole() -> None:
+    grade = grade_answer(
+        "Arrays are passed to functions by reference.",
+        ["by reference."],
+        prompt="How are arrays passed to functions in C++?",
     )
-    assert flipped.verdict != "correct"
-    assert flipped.score < right.score - 15
+    assert grade.verdict == "correct" and grade.covered == ("by reference.",)
 
 
-def test_an_antonym_flip_is_penalised() -> None:
-    reference = "BERT is an encoder-only model trained with masked language modelling to understand text."
-    right = grade_answer(
-        "BERT is an encoder-only model trained by masked language modelling.", [(reference, ())]
+def test_a_one_sentence_reference_is_one_point() -> None:
+    reference = "A pointer is a variable that stores the memory address of another variable."
+    grade = grade_answer(
+        "It holds the address in memory of some other variable.", [reference], prompt="What is a pointer?"
     )
-    flipped = grade_answer(
-        "BERT is a decoder-only model trained by masked language modelling.", [(reference, ())]
+    assert grade.covered == (reference,) and not grade.missed
+
+
+def test_i_do_not_know_is_not_an_answer_to_a_different_question() -> None:
+    grade = overfitting("I do not know, sorry")
+    assert grade.score == 0 and not grade.attempted
+    assert "different question" not in grade.feedback
+    assert OVERFITTING[0].text.rstrip(".") in grade.feedback
+
+
+def test_an_answer_to_another_question_is_recognised() -> None:
+    grade = grade_answer(
+        "Knowledge distillation trains a small student model to mimic a large teacher model's output "
+        "probabilities.",
+        [OVERFITTING_REF],
+        key_points=OVERFITTING,
+        prompt="How do you avoid overfitting during fine-tuning?",
+        distractors=[DISTILLATION_REF, TEMPERATURE_REF],
     )
-    assert flipped.score < right.score
-    assert flipped.verdict != "correct"
+    assert grade.verdict == "incorrect" and "different question" in grade.feedback
 
 
-def test_a_paraphrase_gets_at_least_partial() -> None:
-    g = grade(
-        "The algorithm keeps dividing the input in two until pieces have a single element, handles each "
-        "part by calling itself, then combines neighbouring ordered runs into larger ordered runs. Every "
-        "level costs linear work and there are logarithmically many levels, so the total is n log n, "
-        "at the price of an auxiliary buffer."
-    )
-    assert g.verdict in ("partial", "correct")
+def test_the_feedback_names_what_is_missing() -> None:
+    grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
+    assert grade.verdict != "incorrect"
+    assert "augment" in grade.feedback.lower()
 
 
-def test_merged_question_keeps_the_best_reference() -> None:
-    answer = (
-        "Merge sort splits the list into halves, sorts each half recursively and merges the sorted halves."
-    )
-    alone = grade_answer(answer, [(CHAIR, ())])
-    merged = grade_answer(answer, [(CHAIR, ()), (SORT, SORT_POINTS)])
-    assert merged.score == grade(answer).score
-    assert merged.score > alone.score
-    assert set(merged.covered) <= set(SORT_POINTS)
-
-
-def test_covered_and_missed_use_the_references_words() -> None:
-    g = grade("It splits the list into two halves and sorts each half recursively, then merges them.")
-    assert g.covered and g.missed
-    assert set(g.covered) | set(g.missed) == set(SORT_POINTS)
-    derived = grade("It splits the list into halves, sorts them recursively and merges.", points=())
-    for point in derived.covered + derived.missed:
-        assert point.rstrip("…") in SORT
-
-
-def test_answer_to_another_question_is_caught_with_distractors() -> None:
-    other = (
-        "Gradient descent updates the weights by stepping against the gradient of the loss "
-        "with a learning rate."
-    )
-    answer = (
-        "You step the weights against the gradient of the loss, scaled by a learning rate, "
-        "until it converges."
-    )
-    g = grade(answer, distractors=[other, CHAIR])
-    assert g.verdict == "incorrect"
-    assert "different question" in g.feedback
-
-
-def test_markdown_code_does_not_dominate_coverage() -> None:
-    reference = (
-        SORT + "\n\n```python\ndef merge_sort(xs):\n    return sorted(xs)  # merge sort list halves\n```\n"
-    )
-    g = grade_answer("merge_sort(xs) returns sorted(xs) in python def", [(reference, ())])
-    assert g.verdict == "incorrect"
-    assert all("def " not in p and "return" not in p for p in g.covered + g.missed)
-
-
-def test_aliases_are_accepted() -> None:
-    g = grade_answer(
-        "retrieval augmented generation",
-        [("A long reference about RAG pipelines.", ())],
-        aliases=("Retrieval-Augmented Generation",),
-    )
-    assert g.verdict == "correct"
-
-
-def test_huge_and_odd_unicode_answers_do_not_crash() -> None:
-    huge = "merge sort splits halves recursively " * 3000 + "🙂 日本語 \u0000 \ud7ff"
-    g = grade(huge)
-    assert 0 <= g.score <= 100
-    assert grade("ＭＥＲＧＥ　ｓｏｒｔ splits the list ½ → halves").verdict in (
-        "incorrect",
-        "partial",
-        "correct",
-    )
+def test_the_card_is_the_judgements() -> None:
+    grade = overfitting("Use dropout. Never use early stopping.")
+    judged = points(grade)
+    assert OVERFITTING[0].text in judged["covered"] and OVERFITTING[1].text in judged["contradicted"]
+    every = judged["covered"] + judged["missed"] + judged["contradicted"]
+    assert sorted(every) == sorted(p.text for p in OVERFITTING)  # each point judged exactly once
 
 
 def test_the_version_is_recorded() -> None:
-    d = grade("Merge sort splits the list in halves and merges them back sorted.").to_dict()
-    assert d["version"].startswith(GRADER_VERSION)  # "+minilm-1" with the semantic layer
-    assert set(d) == {
-        "score",
-        "verdict",
-        "covered",
-        "missed",
-        "contradicted",
-        "feedback",
-        "version",
-        "attempted",
-    }
-    assert isinstance(d["covered"], list) and d["attempted"] is True
+    d = overfitting("Use dropout and early stopping.").to_dict()
+    assert d["version"] == GRADER_VERSION and d["attempted"] is True
+    assert {"score", "verdict", "covered", "missed", "contradicted", "feedback", "version"} <= set(d)
+    assert isinstance(d["covered"], list)
 
 
-def test_a_swapped_claim_inside_one_sentence_is_caught() -> None:
-    # Both sides of the pair appear in the reference, so only a sentence-local check sees the swap.
-    reference = (
-        "BERT stacks only the encoder blocks and reads the text in both directions at once. "
-        "GPT stacks only the decoder blocks and predicts the next token from left to right."
-    )
-    right = grade_answer(
-        "BERT stacks the encoder blocks and reads text in both directions, while GPT stacks the decoder "
-        "blocks and predicts the next token left to right.",
-        [(reference, ())],
-    )
-    swapped = grade_answer(
-        "BERT stacks the decoder blocks and reads text in both directions, while GPT stacks the encoder "
-        "blocks and predicts the next token left to right.",
-        [(reference, ())],
-    )
-    assert right.verdict != "incorrect"
-    assert swapped.verdict == "incorrect"
-    assert swapped.score < right.score - 20
-    assert "opposite" in swapped.feedback
-
-
-def test_points_on_the_card_are_short_phrases_not_cut_mid_word() -> None:
-    reference = (
-        "**Gradient clipping**: rescales the gradient whenever its norm exceeds a threshold, which keeps "
-        "a single bad batch from blowing up the weights in recurrent networks.\n"
-        "- It is cheap, because it only needs the norm of the gradient that backpropagation already "
-        "computed, and it is applied right before the optimizer step in the training loop."
-    )
-    g = grade_answer("Clipping rescales gradients when the norm is above a threshold.", [(reference, ())])
-    points = g.covered + g.missed
-    assert len(points) == 2
-    for point in points:
-        assert len(point) <= 61
-        assert point.rstrip("…").split()[-1] in reference.replace(",", " ").split()  # whole words
-    assert points[0].startswith("Gradient clipping: rescales the gradient")
-
-
-def test_the_default_grader_does_not_load_the_semantic_layer() -> None:
-    import os
-    import subprocess
-    import sys
-
-    env = {k: v for k, v in os.environ.items() if k != "GRADER_SEMANTIC"}
-    code = (
-        "import sys; from bot.grading import grade_answer; "
-        "grade_answer('merge sort splits halves and merges them', [('Merge sort splits the list.', ())]); "
-        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
-
-
-SORTS = (
-    "Quicksort or merge sort?\n"
-    "- Memory — Quicksort: sorts in place and needs less memory; Merge sort: needs an extra buffer.\n"
-    "- Speed — Quicksort: usually faster on arrays thanks to cache locality; Merge sort: slower on "
-    "arrays, but stable and with a guaranteed O(n log n) worst case."
+PHRASINGS = st.lists(
+    st.sampled_from([(p, text) for p in OVERFITTING for text in (p.text, *p.accept)]),
+    min_size=len(OVERFITTING),
+    max_size=len(OVERFITTING),
+    unique_by=lambda pair: pair[0].text,
 )
 
 
-def test_a_comparison_with_the_roles_swapped_is_caught() -> None:
-    # Every word of the swapped answer is in the reference; only who is faster has changed.
-    right = grade_answer(
-        "Quicksort is usually faster than merge sort on arrays because of cache locality, and it sorts "
-        "in place, while merge sort needs an extra buffer but is stable.",
-        [(SORTS, ())],
-    )
-    swapped = grade_answer(
-        "Merge sort is usually faster than quicksort on arrays because of cache locality, and it sorts "
-        "in place, while quicksort needs an extra buffer but is stable.",
-        [(SORTS, ())],
-    )
-    assert right.verdict == "correct"
-    assert swapped.verdict == "incorrect"
-    assert swapped.score < right.score - 40
-    assert "opposite" in swapped.feedback
+@settings(max_examples=60, deadline=None)
+@given(PHRASINGS, st.randoms())
+def test_an_answer_made_of_the_points_in_any_order_and_wording_is_correct(phrasings, rnd) -> None:
+    rnd.shuffle(phrasings)
+    answer = " ".join(f"{text.rstrip('.')} is one thing to do." for _, text in phrasings)
+    grade = overfitting(answer)
+    assert grade.verdict == "correct" and not grade.missed and not grade.contradicted, answer
 
 
-def test_a_pronoun_keeps_the_subject_of_the_sentence_before() -> None:
-    # "it" is quicksort: saying it is slower than merge sort contradicts the reference.
-    wrong = grade_answer(
-        "Quicksort sorts in place with little memory, but it is slower on arrays than merge sort, "
-        "which has a guaranteed O(n log n) worst case.",
-        [(SORTS, ())],
-    )
-    right = grade_answer(
-        "Quicksort sorts in place with little memory, and it is faster on arrays than merge sort, "
-        "which has a guaranteed O(n log n) worst case.",
-        [(SORTS, ())],
-    )
-    assert wrong.verdict == "incorrect"
-    assert right.score > wrong.score + 30
+@settings(max_examples=60, deadline=None)
+@given(PHRASINGS, st.randoms())
+def test_the_same_points_negated_are_incorrect_with_nothing_covered(phrasings, rnd) -> None:
+    rnd.shuffle(phrasings)
+    answer = " ".join(f"Never {text.rstrip('.').lower()}." for _, text in phrasings)
+    grade = overfitting(answer)
+    assert grade.verdict == "incorrect" and not grade.covered, answer
 
 
-def test_naming_both_sides_for_one_subject_is_not_correct() -> None:
-    reference = (
-        "Lasso versus ridge:\n- Lasso: L1 penalty, sparse weights, so it also selects features.\n"
-        "- Ridge: L2 penalty, dense weights that all shrink but stay non-zero."
+def test_grading_imports_no_platform_or_network_library() -> None:
+    code = (
+        "import sys; from bot.grading import grade_answer; "
+        "grade_answer('dropout helps', ['Dropout regularizes.']); "
+        "print(sorted(m for m in ('discord', 'slack_sdk', 'slack_bolt', 'aiohttp') if m in sys.modules))"
     )
-    right = grade_answer(
-        "Lasso uses an L1 penalty that leaves sparse weights and so selects features, while ridge uses "
-        "an L2 penalty that leaves dense weights which all shrink but stay non-zero.",
-        [(reference, ())],
-    )
-    hedged = grade_answer(
-        "Lasso and ridge both use a penalty with sparse and dense weights that shrink and select features; "
-        "lasso uses L1 and ridge uses L2.",
-        [(reference, ())],
-    )
-    assert right.verdict == "correct"
-    assert hedged.verdict != "correct"
-    assert hedged.score < right.score
-
-
-def test_short_forms_meet_the_words_they_stand_for() -> None:
-    reference = "The context window is the maximum number of tokens a model reads at once, prompt and output."
-    g = grade_answer("max tokens the model reads, prompt included", [(reference, ())])
-    assert len(g.covered) == 1 and not g.missed  # "max" is "maximum": the point is covered, not missed
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.bank.model import KeyPoint
 from bot.grading import grade_answer
 
 REFERENCE = (
@@ -12,6 +13,18 @@ REFERENCE = (
 OTHER_REFERENCE = (
     "Dropout randomly zeroes a fraction of activations during training so the network cannot rely on any "
     "single unit; it acts as a regularizer and is switched off at inference."
+)
+RUBRIC = (
+    KeyPoint(
+        "It normalizes each layer's activations over the mini-batch to zero mean and unit variance.",
+        accept=("zero mean", "unit variance", "normalizes the activations"),
+    ),
+    KeyPoint("It then applies a learned scale and shift.", accept=("learned scale", "scale and shift")),
+    KeyPoint(
+        "It stabilizes and speeds up training and allows higher learning rates.",
+        accept=("faster training", "more stable training", "higher learning rates"),
+    ),
+    KeyPoint("At inference it uses running averages of the mean and variance.", accept=("running averages",)),
 )
 ANSWERS = {
     "good": (
@@ -33,7 +46,11 @@ ANSWERS = {
 def test_kinds_are_ordered() -> None:
     s = {
         k: grade_answer(
-            a, [(REFERENCE, ())], prompt="What is batch normalization?", distractors=[OTHER_REFERENCE]
+            a,
+            [REFERENCE],
+            key_points=RUBRIC,
+            prompt="What is batch normalization?",
+            distractors=[OTHER_REFERENCE],
         ).score
         for k, a in ANSWERS.items()
     }

@@ -19,7 +19,8 @@ from bot.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
 
-REFERENCE = [("Self-attention weighs every token against every other token.", ("self-attention", "weights"))]
+REFERENCE = ["Self-attention weighs every token against every other token."]
+POINTS = ("Self-attention weighs every token against every other token.", "The weights are learned.")
 WORDS = st.sampled_from(
     ["What", "is", "a", "GAN", "attention", "**Answer:**", "Q1:", "1.", "1️⃣", "_x_", "ï¿½", "?"]
 )
@@ -53,7 +54,7 @@ def test_any_markdown_parses_without_crash_or_empty_questions(lines: list[str]) 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=80), ODD), max_size=30).map("".join))
 def test_any_unicode_answer_gets_a_sane_grade(answer: str) -> None:
-    grade = grade_answer(answer, REFERENCE, prompt="What is self-attention?")
+    grade = grade_answer(answer, REFERENCE, key_points=POINTS, prompt="What is self-attention?")
     assert 0 <= grade.score <= 100
     assert grade.verdict in ("correct", "partial", "incorrect")
     assert grade.feedback
@@ -61,17 +62,20 @@ def test_any_unicode_answer_gets_a_sane_grade(answer: str) -> None:
 
 @given(st.text(alphabet=st.sampled_from("!?.,;:-()[]{}'\"…—*#@ \n"), max_size=400))
 def test_punctuation_only_scores_zero(answer: str) -> None:
-    assert grade_answer(answer, REFERENCE).score == 0
+    assert grade_answer(answer, REFERENCE, key_points=POINTS).score == 0
 
 
 def test_huge_and_invisible_answers() -> None:
     right = "Self-attention weighs every token against every other token with learned weights."
-    huge = grade_answer(right * 1300, REFERENCE)  # ~100 KB
+    huge = grade_answer(right * 1300, REFERENCE, key_points=POINTS)  # ~100 KB
     assert len(right * 1300) > 100_000 and 0 <= huge.score <= 100
     hidden = "\u200b".join(right) + "\u202e"
-    assert 0 <= grade_answer(hidden, REFERENCE).score <= 100
+    # Zero-width characters and direction overrides are invisible to a reader, so to the grader too.
+    assert grade_answer(hidden, REFERENCE, key_points=POINTS) == grade_answer(
+        right, REFERENCE, key_points=POINTS
+    )
     rtl = "الانتباه الذاتي يزن كل رمز مقابل كل رمز آخر"
-    assert grade_answer(rtl, REFERENCE).verdict == "incorrect"
+    assert grade_answer(rtl, REFERENCE, key_points=POINTS).verdict == "incorrect"
 
 
 COMMANDS = st.sampled_from(

@@ -8,9 +8,11 @@ import sys
 import textwrap
 from pathlib import Path
 
-from bot.bank.loader import build_bank, load_bank, load_folder
+from bot.bank.loader import Bank, build_bank, load_bank, load_folder
 from bot.bank.model import TOPICS, Question
 from bot.bank.rubric import RUBRIC_DIR
+from bot.grading.calibration import misfires
+from bot.grading.rubric import prepare
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,6 +101,28 @@ def _render(q: Question) -> str:
     return "\n".join(parts)
 
 
+def _misfires(bank: Bank) -> list[str]:
+    """Rubric parts the grader cannot use because a question's own reference sets them off."""
+    notes = []
+    for q in bank.questions:
+        if not q.rubric:
+            continue
+        rubric = prepare(tuple(q.answers), tuple(q.rubric), q.prompt)
+        for m in misfires(q.answers, rubric, q.prompt):
+            point = next(p for p in q.rubric if p.text == m.point)
+            if m.kind == "wrong":
+                through = f'its wrong claim "{point.wrong[m.index or 0]}"'
+            elif m.kind == "accept":
+                through = f'its phrasing "{point.accept[m.index or 0]}" said negated'
+            else:
+                through = "its own words said the other way round"
+            notes.append(
+                f'note: {q.id}: reference {m.reference + 1} reads as contradicting "{m.point}" through '
+                f"{through}; the grader does not use that for this question (reword it to restore it)"
+            )
+    return notes
+
+
 def _validate(args: argparse.Namespace) -> int:
     """Files are checked together (an id used twice across them is an error); a folder with its rubric."""
     problems = [f"{path}: no such file or folder" for path in args.paths if not path.exists()]
@@ -120,6 +144,9 @@ def _validate(args: argparse.Namespace) -> int:
         if (folder / RUBRIC_DIR).is_dir() and bank.uncurated:
             listed = ", ".join(bank.uncurated[:10])
             print(f"note: {len(bank.uncurated)} guide question(s) have no rubric yet: {listed}")
+    for bank in banks:
+        for line in _misfires(bank):
+            print(line)
     if problems:
         return 1
     total = sum(len(b.questions) for b in banks)

@@ -1,129 +1,161 @@
-"""Grade a free-text interview answer against reference answers: a pure function of strings.
+"""Grade a free-text interview answer: a short pipeline of pure functions of strings.
 
-No storage and no platform here; callers store `Grade.to_dict()` (which carries GRADER_VERSION)
-with the answer so old grades can be told apart when the scoring changes.
+    text → clauses (`text`) → a judgement per rubric point (`judgements`) → score (`score`) → card
+
+The rubric is the question's curated key points (`bot.bank.rubric`), or statements derived from its
+reference (`rubric`). The card shows the judgements themselves, so it cannot disagree with the score. No
+storage and no platform here; callers store `Grade.to_dict()`, which carries GRADER_VERSION.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from bot.grading import cues, feedback, semantic
-from bot.grading.idf import rarity_for
-from bot.grading.points import prepare, split_points
-from bot.grading.score import (
-    Signals,
-    combine,
-    off_question,
-    prompt_subject,
-    signals,
-    verdict,
-)
-from bot.grading.text import MAX_CHARS, content_stems, tokens
+from bot.bank.model import KeyPoint
+from bot.grading import feedback
+from bot.grading.calibration import calibrated
+from bot.grading.idf import word_weight
+from bot.grading.judgements import CONTRADICTED, COVERED, MISSED, PARTLY, Judgement, judge_all
+from bot.grading.rubric import Rubric
+from bot.grading.score import Reading, read, total, verdict
+from bot.grading.text import MAX_CHARS, clauses, clean_markdown, content_stems, tokens
+from bot.inbound import plain as readable
 
 if TYPE_CHECKING:
     from bot.bank.model import Question
 
-GRADER_VERSION = "light-3"
+GRADER_VERSION = "rubric-1"
 # The words of a non-answer ("I do not know", "no idea, pass", "not sure, sorry"): an answer made of these
 # alone has nothing to grade, like emoji alone, and is no attempt.
+_CODE = re.compile(r"```|~~~")
 NON_ANSWER = frozenset(content_stems("no not know idea idk dunno clue pass skip sure unsure sorry lol"))
 ALIAS_MATCH = 90.0  # token_set_ratio at which an answer "is" an accepted alternative answer
 ALIAS_SCORE = 90
+PARTLY_MARK = " (in part)"
+_NO_ANSWER = re.compile(
+    r"^(i\s+)?(do\s*n.?t|dont|don't|do not)\s+know\b|^(no|not a)\s+(idea|clue)\b|^idk\b|^not\s+sure\b"
+    r"|^(pass|skip|no answer|nothing)\b",
+    re.IGNORECASE,
+)
 
-__all__ = ["GRADER_VERSION", "Grade", "assess", "grade_answer", "grade_question"]
+__all__ = ["GRADER_VERSION", "Assessment", "Grade", "assess", "grade_answer", "grade_question"]
 
 
 @dataclass(frozen=True)
 class Grade:
     score: int  # 0-100
     verdict: str  # "correct" | "partial" | "incorrect"
-    covered: tuple[str, ...]  # key points covered, in the reference's words
+    covered: tuple[str, ...]  # points stated (those stated in part end in PARTLY_MARK)
     missed: tuple[str, ...]
     feedback: str  # one friendly sentence
     version: str = GRADER_VERSION
     contradicted: tuple[str, ...] = ()  # points the answer states the opposite of
+    # With an LLM judge: both opinions, and whether the rubric's evidence held the judge back.
+    rubric_score: int | None = None
+    judge_score: int | None = None
+    disputed: bool = False
     attempted: bool = True  # False: nothing to grade ("I do not know", emoji alone); keeps no streak alive
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["covered"], d["missed"] = list(self.covered), list(self.missed)
-        d["contradicted"] = list(self.contradicted)
+        for key in ("covered", "missed", "contradicted"):
+            d[key] = list(d[key])
         return d
-
-
-References = Sequence[tuple[str, Sequence[str]]]
 
 
 def grade_answer(
     answer: str,
-    references: References,
+    references: Sequence[str],
     *,
+    key_points: Sequence[KeyPoint | str] = (),
     prompt: str = "",
     aliases: Sequence[str] = (),
     distractors: Sequence[str] = (),
 ) -> Grade:
-    """Grade against every reference (a merged question has several) and keep the best."""
-    return assess(answer, references, prompt=prompt, aliases=aliases, distractors=distractors)[0]
+    """Grade against a question's references and rubric (derived from the first reference when empty)."""
+    return assess(
+        answer, references, key_points=key_points, prompt=prompt, aliases=aliases, distractors=distractors
+    )[0]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What a grade rests on: each point's judgement and how the whole answer reads (None: nothing judged)."""
+
+    judgements: tuple[Judgement, ...] = ()
+    reading: Reading | None = None
 
 
 def assess(
     answer: str,
-    references: References,
+    references: Sequence[str],
     *,
+    key_points: Sequence[KeyPoint | str] = (),
     prompt: str = "",
     aliases: Sequence[str] = (),
     distractors: Sequence[str] = (),
-) -> tuple[Grade, Signals | None]:
-    """The grade and the signals behind it (None when the answer was too short to look at)."""
-    answer = (answer or "")[:MAX_CHARS]
-    if len(tokens(answer)) <= 1:
-        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT, attempted=False), None
-    alias = _matching_alias(answer, aliases)
+) -> tuple[Grade, Assessment]:
+    """The grade and what it rests on."""
+    points = tuple(KeyPoint(p) if isinstance(p, str) else p for p in key_points)
+    rubric = calibrated(tuple(references), points, prompt)
+    readable_text = readable((answer or "")[:MAX_CHARS])
+    plain = clean_markdown(readable_text).strip()  # how it reads: its code aside
+    said = clean_markdown(readable_text, code=True).strip() if _CODE.search(readable_text) else plain
+    words, stems = tokens(said), content_stems(said)
+    if not rubric.points or len(words) <= 1 or not stems:
+        return replace(_grade(0, (), feedback.TOO_SHORT, rubric), attempted=False), Assessment()
+    alias = _matching_alias(plain, aliases)
     if alias:
-        return Grade(ALIAS_SCORE, verdict(ALIAS_SCORE), (alias,), (), feedback.ALIAS), None
-    prompt_stems = prompt_subject(prompt)
-    answer_stems = content_stems(answer)
-    refs = [prepare(text, tuple(points)) for text, points in references if text.strip() or points]
-    if not refs or not answer_stems or set(answer_stems) <= NON_ANSWER:
-        return Grade(0, "incorrect", (), _all_points(references), feedback.TOO_SHORT, attempted=False), None
-    off = off_question(answer_stems, refs, prompt_stems, distractors)
-    rarity = rarity_for((r.text for r in refs), tuple(distractors))
-    answer_clauses = cues.clauses(answer)
-    answer_claims = cues.claims(answer)
-    sims = semantic.point_match(answer, refs)
-    best: tuple[int, Signals, tuple[str, ...], tuple[str, ...]] | None = None
-    for i, ref in enumerate(refs):
-        sig, matched = signals(
-            answer, ref, answer_stems, prompt_stems, off, rarity, answer_clauses, answer_claims
-        )
-        if sims is not None:
-            sig = replace(sig, semantic=sims[i])
-        score = combine(sig, curated=ref.curated)
-        covered, missed = split_points(ref, matched)
-        if best is None or (score, len(covered)) > (best[0], len(best[2])):
-            best = (score, sig, covered, missed)
-    assert best is not None
-    score, sig, covered, missed = best
-    version = GRADER_VERSION if sims is None else f"{GRADER_VERSION}+{semantic.SEMANTIC_VERSION}"
-    grade = Grade(score, verdict(score), covered, missed, feedback.sentence(score, sig, missed), version)
-    return grade, sig
+        return Grade(ALIAS_SCORE, verdict(ALIAS_SCORE), (alias,), (), feedback.ALIAS), Assessment()
+    weight = word_weight(tuple(references), tuple(distractors), prompt)
+    judgements = judge_all(rubric, clauses(said), weight)
+    if set(stems) <= NON_ANSWER or (_NO_ANSWER.match(plain) and len(words) <= 8):
+        grade = _grade(0, judgements, feedback.no_answer(judgements), rubric)
+        return replace(grade, attempted=False), Assessment(judgements)
+    reading = read(
+        plain, content_stems(plain) if said is not plain else stems, rubric, vocabularies(tuple(distractors))
+    )
+    result = total(judgements, reading)
+    note = feedback.sentence(result, judgements, term_list=reading.bare(), off_question=reading.elsewhere())
+    return _grade(result, judgements, note, rubric), Assessment(judgements, reading)
 
 
 def grade_question(question: Question, answer: str, *, distractors: Sequence[str] = ()) -> Grade:
-    """Convenience for a bank question: all its references, its prompt and its aliases."""
+    """A bank question: its references, its rubric, its prompt and its accepted alternatives."""
     return grade_answer(
         answer,
-        [(r.answer, r.key_points) for r in question.references],
+        question.answers,
+        key_points=question.rubric or question.key_points,
         prompt=question.prompt,
         aliases=question.aliases,
         distractors=distractors,
     )
+
+
+def _grade(result: int, judgements: Sequence[Judgement], note: str, rubric: Rubric) -> Grade:
+    if not judgements:  # nothing judged: every point is still to be made
+        return Grade(result, verdict(result), (), tuple(p.text for p in rubric.points), note)
+    covered = tuple(
+        j.point.text + (PARTLY_MARK if j.state == PARTLY else "")
+        for j in judgements
+        if j.state in (COVERED, PARTLY)
+    )
+    missed = tuple(j.point.text for j in judgements if j.state == MISSED)
+    contradicted = tuple(j.point.text for j in judgements if j.state == CONTRADICTED)
+    return Grade(result, verdict(result), covered, missed, note, contradicted=contradicted)
+
+
+@lru_cache(maxsize=256)
+def vocabularies(distractors: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """The words of other questions' references, to tell when an answer belongs to one of them."""
+    return tuple(frozenset(content_stems(clean_markdown(text))) for text in distractors)
 
 
 def _matching_alias(answer: str, aliases: Sequence[str]) -> str | None:
@@ -136,10 +168,3 @@ def _matching_alias(answer: str, aliases: Sequence[str]) -> str | None:
         ):
             return alias
     return None
-
-
-def _all_points(references: References) -> tuple[str, ...]:
-    for text, points in references:
-        if text.strip() or points:
-            return tuple(p.text for p in prepare(text, tuple(points)).points)
-    return ()

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot.bank import Bank
 from bot.grading import Grade, grade_answer, grade_question
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("grade", help="grade an answer against the reference answers")
+    p = subparsers.add_parser("grade", help="grade an answer against a question's rubric and references")
     one = p.add_argument_group("one answer")
     one.add_argument("--question-id", help="bank question id")
     one.add_argument("--answer", help="the answer text")
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--batch",
         type=Path,
         metavar="IN.jsonl",
-        help="lines with question, reference_answer, answer (optional key_points)",
+        help="lines with answer and question_id, or question and reference_answer (optional key_points)",
     )
     batch.add_argument(
         "--out", type=Path, metavar="OUT.jsonl", help="write graded lines here (default stdout)"
@@ -32,13 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.bank import load_bank
+
     if args.batch:
-        return run_batch(args.batch, args.out)
+        return run_batch(args.batch, args.out, load_bank())
     if not args.question_id or args.answer is None:
         print("grade: give --question-id and --answer, or --batch IN.jsonl", file=sys.stderr)
         return 2
-    from bot.bank import load_bank
-
     question = load_bank().get(args.question_id)
     if question is None:
         print(f"grade: no question with id {args.question_id!r}", file=sys.stderr)
@@ -50,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
 
 def render(grade: Grade) -> str:
     lines = [f"Score {grade.score}/100 · {grade.verdict}"]
-    for title, points in (("Covered", grade.covered), ("Missed", grade.missed)):
+    for title, points in (
+        ("Covered", grade.covered),
+        ("Missed", grade.missed),
+        ("Contradicted", grade.contradicted),
+    ):
         if points:
             lines.append(f"{title}:")
             lines.extend(f"  • {p}" for p in points)
@@ -58,7 +63,23 @@ def render(grade: Grade) -> str:
     return "\n".join(lines)
 
 
-def graded_lines(lines: TextIO) -> Iterator[tuple[int, dict | str]]:
+def _grade(record: dict, bank: Bank) -> Grade:
+    """A bank question (by id or by its wording) is graded with its rubric; anything else against the
+    reference on the line, with the line's key points or points derived from the reference."""
+    question = bank.find(str(record.get("question_id") or "")) or bank.find(str(record.get("question") or ""))
+    if question is not None and not record.get("key_points"):
+        return grade_question(question, record["answer"])
+    if not isinstance(record.get("reference_answer"), str):
+        raise ValueError("no bank question matches and there is no reference_answer")
+    return grade_answer(
+        record["answer"],
+        [record["reference_answer"]],
+        key_points=record.get("key_points") or (),
+        prompt=str(record.get("question") or ""),
+    )
+
+
+def graded_lines(lines: TextIO, bank: Bank) -> Iterator[tuple[int, dict | str]]:
     """(line number, graded record) or (line number, error message) per non-blank input line."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -67,24 +88,19 @@ def graded_lines(lines: TextIO) -> Iterator[tuple[int, dict | str]]:
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
-            missing = [
-                k for k in ("question", "reference_answer", "answer") if not isinstance(record.get(k), str)
-            ]
-            if missing:
-                raise ValueError(f"missing or non-text {', '.join(missing)}")
+            if not isinstance(record.get("answer"), str):
+                raise ValueError("missing or non-text answer")
             points = record.get("key_points") or ()
             if not isinstance(points, list | tuple) or not all(isinstance(p, str) for p in points):
                 raise ValueError("key_points must be a list of strings")
+            grade = _grade(record, bank)
         except ValueError as exc:
             yield number, str(exc)
             continue
-        grade = grade_answer(
-            record["answer"], [(record["reference_answer"], points)], prompt=record["question"]
-        )
         yield number, {**record, **grade.to_dict()}
 
 
-def run_batch(path: Path, out: Path | None) -> int:
+def run_batch(path: Path, out: Path | None, bank: Bank) -> int:
     try:
         source = path.open(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -94,7 +110,7 @@ def run_batch(path: Path, out: Path | None) -> int:
     bad = 0
     try:
         with source:
-            for number, result in graded_lines(source):
+            for number, result in graded_lines(source, bank):
                 if isinstance(result, str):
                     bad += 1
                     print(f"grade: {path}:{number}: skipped, {result}", file=sys.stderr)

@@ -11,11 +11,12 @@ import logging
 import math
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.grading.text import clean_markdown, content_stems
+from bot.grading.params import SHIPPED, Params
+from bot.grading.text import QUESTION_WORDS, clean_markdown, content_stems
 
 log = logging.getLogger(__name__)
 MIN_BANK_DOCS = 20  # fewer references than this say little about rarity
@@ -65,3 +66,21 @@ def rarity_for(references: Iterable[str], distractors: Iterable[str]) -> Rarity:
 @lru_cache(maxsize=1024)
 def _local_rarity(texts: tuple[str, ...]) -> Rarity:
     return rarity(texts)
+
+
+@lru_cache(maxsize=256)
+def word_weight(
+    references: tuple[str, ...], distractors: tuple[str, ...], prompt: str, params: Params = SHIPPED
+) -> Callable[[str], float]:
+    """How much a word tells: its rarity across the bank, less when the question itself uses it
+    (repeating the question shows no knowledge). Kept per question: its words' weights are reused."""
+    rarity = rarity_for(references, distractors).weight
+    asked = frozenset(content_stems(prompt, QUESTION_WORDS))
+    known: dict[str, float] = {}
+
+    def weight(stem: str) -> float:
+        if stem not in known:
+            known[stem] = rarity(stem) * (params.asked_weight if stem in asked else 1.0)
+        return known[stem]
+
+    return weight

@@ -1,14 +1,19 @@
-"""Text plumbing for the grader: markdown to plain text, word-boundary tokens, light stemming.
+"""Text plumbing for the grader: Markdown to plain text, whole-word tokens, stems, and clauses that know
+which of their words a negation governs.
 
-Everything works on whole tokens, never substrings, so "air" can never match inside "chair".
+Everything works on whole tokens, never substrings, so "air" can never match inside "chair". Stems come
+from the Snowball English stemmer; comparatives meet their base form ("higher" and "high") so opposites
+can be looked up, and everyday short forms are spelled out ("max" is "maximum").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import snowballstemmer
 from rapidfuzz.utils import default_process
 
 
@@ -20,13 +25,15 @@ def words(text: str) -> frozenset[str]:
 # Answers and references are capped: a 100 KB paste must not cost more than a long answer.
 MAX_CHARS = 6000
 
+# Function words. Words that give a claim its direction ("more", "less", "before", "after", "same") are
+# not among them: "X happens before Y" and "X happens after Y" say opposite things.
 STOPWORDS = words(
     """
-    a about above after again against all also am an and any are as at be because been being below
-    between both but by can could did do does doing down during each either etc few for from further
+    a about above again against all also am an and any are as at be because been being below
+    between both but by can could did do does doing down during each either etc for from further
     get gets got had has have having he her here hers him his how i if in into is it its itself just
-    let like lot lots me might more most much must my myself nor of off on once one or other our ours
-    out over own per quite rather really same she should so some such than that the their theirs them
+    let like lot lots me might most much must my myself nor of off on once one or other our ours
+    out over own per quite rather really she should so some such than that the their theirs them
     then there these they thing things this those through thus to too under until up upon us use used
     uses using very via was way ways we well were what when where which while who whom whose why will
     with within would yet you your yours basically e g eg ie i.e kind sort stuff think guess maybe
@@ -45,11 +52,47 @@ QUESTION_WORDS = words(
     """
 )
 
-NEGATIONS = words(
-    "not no never none nothing neither cannot cant dont doesnt isnt arent wasnt werent wont without"
+# Words that deny what follows them. "avoid", "prevent"… deny too: "avoid data augmentation" says not to
+# use it; a point that itself says "avoid overfitting" has the same denial, so the two still agree.
+NEGATORS = words(
+    """
+    not no never none nothing neither nor cannot cant dont doesnt didnt isnt arent wasnt werent wont
+    wouldnt shouldnt couldnt without instead rather unlike avoid avoids avoided avoiding prevent prevents
+    prevented preventing mitigate mitigates mitigating combat combats
+    """
 )
+# Who does what to whom: "the student is trained" is not "the student trains".
+BE = words("is are was were be been being get gets got")
+PARTICIPLES = words("made built given taken known seen shown done written chosen held kept fed led run set")
+SCOPE_ENDS = words("and but while whereas although though however so then because since")
+NEGATION_REACH = 5
+
+# Comparatives meet their base form, so "higher" is the opposite of "low" as "high" is.
+DEGREES = {
+    "higher": "high",
+    "highest": "high",
+    "lower": "low",
+    "lowest": "low",
+    "larger": "large",
+    "largest": "large",
+    "smaller": "small",
+    "smallest": "small",
+    "bigger": "big",
+    "faster": "fast",
+    "slower": "slow",
+    "longer": "long",
+    "shorter": "short",
+    "cheaper": "cheap",
+    "greater": "great",
+    "fewer": "few",
+    "weaker": "weak",
+    "stronger": "strong",
+    "simpler": "simple",
+}
+_STEMMER = snowballstemmer.stemmer("english")
 
 _FENCE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)", re.S)
+_IDENTIFIER_PARTS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|[_.]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HTML = re.compile(r"<[^>]{1,200}>")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}.*$", re.M)
@@ -57,13 +100,16 @@ _TABLE_EDGE = re.compile(r"^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$", re.M)
 _TABLE_CELL = re.compile(r"[ \t]*\|[ \t]*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|#{1,6})\s+", re.M)
+_PREFIXED = re.compile(r"\b(non|un)-(?=\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_CLAUSE = re.compile(r"[.;!?\n]+(?:\s|$)|\n|,?\s*\b(?:but|whereas|however|although|though|while)\b")
 
 
-def clean_markdown(text: str) -> str:
-    """Plain text from markdown: code blocks dropped (they would dominate coverage), tables flattened."""
+def clean_markdown(text: str, code: bool = False) -> str:
+    """Plain text from markdown, tables flattened. Code blocks are dropped (in a reference they would
+    dominate what an answer is compared with), or with `code` read as words (`code_words`)."""
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
-    text = _FENCE.sub("\n", text)
+    text = _FENCE.sub(_code_words if code else "\n", text)
     text = _LINK.sub(r"\1", text)
     text = _HTML.sub(" ", text)
     text = _TABLE_RULE.sub("", text)
@@ -74,50 +120,26 @@ def clean_markdown(text: str) -> str:
     return text[:MAX_CHARS]
 
 
-def stem(word: str) -> str:
-    """Crude suffix stripping so "predicts", "predicted" and "predicting" meet; good enough for overlap."""
-    if len(word) <= 4 or not word.isalpha():
-        return word
-    for suffix in (
-        "ational",
-        "ization",
-        "isation",
-        "ations",
-        "ation",
-        "ments",
-        "ment",
-        "ities",
-        "ity",
-        "ingly",
-        "ness",
-        "ings",
-        "ing",
-        "ies",
-        "ied",
-        "ers",
-        "ed",
-        "er",
-        "es",
-        "ly",
-        "s",
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-        word = word[:-1]
-    return word.rstrip("e") if len(word) > 4 else word
+def _code_words(block: re.Match[str]) -> str:
+    """A code block read as words, a line each: "tok = GPT2Tokenizer.from_pretrained('gpt2')" says
+    "tok GPT 2 Tokenizer from pretrained gpt 2", which meets "loads the pretrained GPT-2 tokenizer"."""
+    body = block.group(0).strip("`~")
+    body = body.split("\n", 1)[1] if "\n" in body else body  # the fence's language tag
+    return "\n" + _IDENTIFIER_PARTS.sub(" ", body) + "\n"
 
 
 @lru_cache(maxsize=65536)
-def cached_stem(word: str) -> str:
-    """`stem` for hot paths: most tokens of an answer have been stemmed before."""
-    return stem(word)
+def stem(word: str) -> str:
+    """The word's stem; cached because most words of an answer have been stemmed before."""
+    word = SHORT_FORMS.get(word, word)
+    return _STEMMER.stemWord(DEGREES.get(word, word))
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens via rapidfuzz's `default_process` ("decoder-only" gives two tokens)."""
-    return default_process(text[:MAX_CHARS].replace("'", "").replace("’", "")).split()
+    """Lower-cased word tokens via rapidfuzz's `default_process` ("decoder-only" gives two tokens, but
+    "non-autoregressive" one: the prefix is part of the word, not a word of its own)."""
+    text = _PREFIXED.sub(r"\1", text[:MAX_CHARS].replace("'", "").replace("’", ""))
+    return default_process(text).split()
 
 
 # Everyday short forms spelled out, so "max tokens" meets "maximum number of tokens".
@@ -152,11 +174,74 @@ SHORT_FORMS = {
 
 def content_stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """Stems of the tokens that carry meaning (stopwords and, optionally, question words removed)."""
-    return [
-        cached_stem(SHORT_FORMS.get(t, t))
-        for t in tokens(text)
-        if t not in STOPWORDS and t not in extra_stop and (len(t) > 1 or t.isdigit())
-    ]
+    return [stem(t) for t in tokens(text) if is_content(t) and t not in extra_stop]
+
+
+def is_content(token: str) -> bool:
+    return token not in STOPWORDS and token not in NEGATORS and (len(token) > 1 or token.isdigit())
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One claim of an answer: its content stems in order, and which of them a negation governs."""
+
+    stems: tuple[str, ...]
+    negated: tuple[bool, ...]
+    text: str = ""
+    pieces: tuple[int, ...] = ()  # which comma-separated piece of the clause each stem is in
+    passive: tuple[bool, ...] = ()  # a participle after "is", "are", "was"…: "the student is trained"
+    vocab: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vocab", frozenset(self.stems))
+
+
+def clauses(text: str) -> tuple[Clause, ...]:
+    """Plain text (clean_markdown's output) cut into claims: sentences, lines, the parts around "but",
+    "whereas"…, and a comma's parts when what follows it is a phrase of its own ("…more deterministic, a
+    low temperature makes…") rather than the next item of a list ("dropout, early stopping, or augmentation").
+
+    A negation ("not", "never", "without", "avoid"…) governs up to NEGATION_REACH content words after it,
+    through "or" ("never use dropout or early stopping") but not past "and", a contrast, a colon or the
+    end of its claim.
+    """
+    found = []
+    for part in _CLAUSE.split(text):
+        pieces = re.split(r"([,:])", part)
+        claim: list[tuple[str, bool, int, bool]] = []  # stem, negated, piece, passive
+        words_of: list[str] = []
+        reach = 0
+        after_be = False
+        for piece, (mark, segment) in enumerate(zip(["", *pieces[1::2]], pieces[::2], strict=True)):
+            words = tokens(segment)
+            if mark == "," and len(words) > 3 and words[0] not in ("or", "nor"):
+                found += _claim(claim, words_of)  # a comma that opens a phrase of its own
+                claim, words_of, reach = [], [], 0
+            elif mark == ":":
+                reach = 0
+            words_of.append(segment)
+            for word in words:
+                if word in NEGATORS:
+                    reach = NEGATION_REACH
+                elif word in SCOPE_ENDS:
+                    reach = 0
+                elif is_content(word):
+                    passive = after_be and (word.endswith("ed") or word in PARTICIPLES)
+                    claim.append((stem(word), reach > 0, piece, passive))
+                    reach = max(0, reach - 1)
+                if word in BE:
+                    after_be = True
+                elif is_content(word) and not word.endswith("ly"):  # "is often trained" is still passive
+                    after_be = False
+        found += _claim(claim, words_of)
+    return tuple(found)
+
+
+def _claim(words: list[tuple[str, bool, int, bool]], text: list[str]) -> list[Clause]:
+    if not words:
+        return []
+    stems, negated, pieces, passive = zip(*words, strict=True)
+    return [Clause(stems, negated, " ".join(",".join(text).split()), pieces, passive)]
 
 
 def sentences(text: str) -> list[str]:
