@@ -19,7 +19,7 @@ from bot import boards
 from bot.errors import UserError
 from bot.grading.score import CORRECT_AT, verdict
 from bot.store.tables import Answer, Appeal, Member, QuestionAlias, QuestionRow, Workspace
-from bot.views import AppealView
+from bot.views import AppealView, DisputeView
 
 MAX_REASON_CHARS = 1000
 ACCEPTED_SCORE = 90  # an accepted appeal without a score given means "this answer was right"
@@ -167,3 +167,27 @@ async def aliases(session: AsyncSession, ws_id: int, question_id: str) -> tuple[
         )
     )
     return tuple(rows.all())
+
+
+async def disputes(session: AsyncSession, ws_id: int, limit: int) -> list[DisputeView]:
+    rows = await session.execute(
+        select(Answer, Member, QuestionRow.prompt)
+        .join(Member, Member.id == Answer.member_id)
+        .join(QuestionRow, QuestionRow.id == Answer.question_id)
+        .where(Answer.workspace_id == ws_id, Answer.disputed.is_(True))
+        .order_by(Answer.created_at.desc(), Answer.id.desc())
+        .limit(limit)
+    )
+    return [
+        DisputeView(
+            answer_id=answer.id,
+            member=member.display_name or member.external_id,
+            question_id=answer.question_id,
+            prompt=prompt,
+            answer=answer.text,
+            score=answer.score,
+            rubric_score=answer.rubric_score or 0,
+            judge_score=answer.judge_score or 0,
+        )
+        for answer, member, prompt in rows.all()
+    ]

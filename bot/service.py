@@ -45,6 +45,7 @@ from bot.views import (
     AppealView,
     BoardRow,
     ChannelStatus,
+    DisputeView,
     GradeCard,
     Leaderboard,
     PostSummary,
@@ -611,6 +612,16 @@ class PracticeService:
 
         return await self.transaction(work)
 
+    async def disputed_grades(self, actor: Actor, limit: int = 10) -> list[DisputeView]:
+        """Admins only: the latest grades the LLM judge disagreed with, beside the appeals."""
+
+        async def work(session: AsyncSession) -> list[DisputeView]:
+            ws, _ = await self._context(session, actor)
+            admin.require_admin(actor, ws)
+            return await appeals.disputes(session, ws.id, limit)
+
+        return await self.transaction(work)
+
     async def decide_appeal(
         self, actor: Actor, appeal_id: int, accept: bool, score: int | None = None, note: str = ""
     ) -> AppealView:
@@ -852,8 +863,12 @@ def _grade_columns(grade: Grade) -> dict:
         "verdict": grade.verdict,
         "covered": list(grade.covered),
         "missed": list(grade.missed),
+        "contradicted": list(grade.contradicted),
         "feedback": grade.feedback,
         "grader_version": grade.version,
+        "rubric_score": grade.rubric_score,
+        "judge_score": grade.judge_score,
+        "disputed": grade.disputed,
     }
 
 

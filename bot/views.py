@@ -151,3 +151,18 @@ class TimezoneView:
     member: str
     source: str  # "chosen" (set by the member), "platform" (e.g. their Slack profile) or "workspace"
     workspace: str
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    """A grade where the LLM judge wanted more than the rubric's evidence allows: both opinions, so an
+    admin can fix a wrong rubric point rather than hide it."""
+
+    answer_id: int
+    member: str
+    question_id: str
+    prompt: str
+    answer: str
+    score: int  # what the member got
+    rubric_score: int
+    judge_score: int

@@ -167,6 +167,9 @@ async def _appeal(session: ConsoleSession, reason: str) -> None:
 
 async def _appeals(session: ConsoleSession, _: str) -> None:
     session.say(render.appeals(await session.service.pending_appeals(session.actor)))
+    disputed = render.disputes(await session.service.disputed_grades(session.actor))
+    if disputed:
+        session.say(disputed)
 
 
 def _number(text: str) -> int | None:

@@ -10,6 +10,7 @@ from bot.columns import pad, width
 from bot.views import (
     AppealView,
     ChannelStatus,
+    DisputeView,
     GradeCard,
     Leaderboard,
     PostSummary,
@@ -138,6 +139,22 @@ def appeals(views: list[AppealView]) -> str:
             f"     reason: {v.reason or '(none given)'}",
         ]
     lines.append("Decide with /accept ID [SCORE] or /reject ID [NOTE].")
+    return "\n".join(lines)
+
+
+def disputes(views: list[DisputeView]) -> str:
+    """Grades the LLM judge wanted higher than the rubric allowed: worth a look at the rubric's points."""
+    if not views:
+        return ""
+    lines = [
+        "Grades the LLM judge disputed (the rubric's evidence held it back; check the question's points):"
+    ]
+    for v in views:
+        lines += [
+            f"  answer #{v.answer_id} {v.member} · {v.score} (rubric {v.rubric_score}, judge {v.judge_score})"
+            f" · {v.prompt} [{v.question_id}]",
+            f"     answer: {v.answer}",
+        ]
     return "\n".join(lines)
 
 

@@ -132,15 +132,18 @@ async def help_command(interaction: discord.Interaction) -> None:
 @app_commands.guild_only()
 async def appeals(interaction: discord.Interaction) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
-    pending = await service_of(interaction).pending_appeals(actor(interaction))
+    service, who = service_of(interaction), actor(interaction)
+    pending = await service.pending_appeals(who)
+    disputed = await service.disputed_grades(who)
     if not pending:
         await interaction.followup.send("No pending appeals.", ephemeral=True)
-        return
     for item in pending[:10]:
         view = discord.ui.View(timeout=None)
         view.add_item(AcceptScore(item.appeal_id, accept_scores(item.score)))
         view.add_item(RejectAppeal(item.appeal_id))
         await interaction.followup.send(embed=embeds.appeal(item), view=view, ephemeral=True)
+    if disputed:
+        await interaction.followup.send(embed=embeds.disputes(disputed), ephemeral=True)
 
 
 daily = app_commands.Group(

@@ -9,6 +9,7 @@ from bot import markup, wording
 from bot.views import (
     AppealView,
     ChannelStatus,
+    DisputeView,
     GradeCard,
     Leaderboard,
     PostSummary,
@@ -203,6 +204,22 @@ def appeal(view: AppealView) -> discord.Embed:
         name="Reason", value=clip(user_text(view.reason or "(none given)"), FIELD_LIMIT), inline=False
     )
     return embed
+
+
+def disputes(views: list[DisputeView]) -> discord.Embed:
+    """Grades the LLM judge wanted higher than the rubric allowed: worth a look at the rubric's points."""
+    lines = [
+        f"#{v.answer_id} {user_text(v.member)} · {v.score} (rubric {v.rubric_score}, judge {v.judge_score})"
+        f" · {clip(user_text(v.prompt), 150)} `{v.question_id}`"
+        for v in views
+    ]
+    return discord.Embed(
+        title="Grades the LLM judge disputed",
+        description=clip(
+            "The rubric's evidence held it back; check the question's points.\n" + "\n".join(lines), 4000
+        ),
+        colour=AMBER,
+    )
 
 
 def decision(view: AppealView) -> str:

@@ -198,7 +198,9 @@ class Listeners:
 
     async def cmd_appeals(self, actor, args, body, respond, client) -> None:
         pending = await self.service.pending_appeals(actor)
-        await respond(text=f"{len(pending)} pending appeals", blocks=blocks.appeals(pending))
+        disputed = await self.service.disputed_grades(actor)
+        shown = blocks.appeals(pending) + blocks.disputes(disputed)
+        await respond(text=f"{len(pending)} pending appeals, {len(disputed)} disputed grades", blocks=shown)
 
     # -- buttons ----------------------------------------------------------------------------------
 

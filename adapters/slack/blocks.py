@@ -10,6 +10,7 @@ from bot.appeals import accept_scores
 from bot.views import (
     AppealView,
     ChannelStatus,
+    DisputeView,
     GradeCard,
     Leaderboard,
     PostSummary,
@@ -139,7 +140,7 @@ def _reference_messages(reference: str, tips: tuple[str, ...]) -> list[list[dict
 
 
 def reference_messages(view: ReferenceView) -> list[list[dict]]:
-    """"Full answer": the question, then its whole reference."""
+    """ "Full answer": the question, then its whole reference."""
     messages = _reference_messages(view.reference, view.tips)
     messages[0][0:0] = sections(escape(view.prompt))
     return messages
@@ -216,6 +217,19 @@ def status(view: ChannelStatus) -> str:
     if view.last_error:
         lines.append(f"Last problem: {escape(view.last_error)} ({plural(view.failures, 'failure')} in a row)")
     return "\n".join(lines)
+
+
+def disputes(views: list[DisputeView]) -> list[dict]:
+    """Grades the LLM judge wanted higher than the rubric allowed: worth a look at the rubric's points."""
+    if not views:
+        return []
+    lines = [
+        f"• #{v.answer_id} {escape(v.member)} · {v.score} (rubric {v.rubric_score}, judge {v.judge_score})"
+        f" · _{escape(v.prompt[:150])}_ `{v.question_id}`"
+        for v in views
+    ]
+    head = "*Grades the LLM judge disputed* (the rubric's evidence held it back; check the question's points)"
+    return [section(head + "\n" + "\n".join(lines))]
 
 
 def appeals(views: list[AppealView]) -> list[dict]:

@@ -160,6 +160,7 @@ class Answer(Base):
     __table_args__ = (
         Index("ix_answers_board", "workspace_id", "counted", "created_at"),
         Index("ix_answers_member_created", "member_id", "created_at"),
+        Index("ix_answers_disputed", "workspace_id", "disputed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,8 +177,14 @@ class Answer(Base):
     verdict: Mapped[str] = mapped_column(String(12))
     covered: Mapped[list] = mapped_column(JSON, default=list)
     missed: Mapped[list] = mapped_column(JSON, default=list)
+    contradicted: Mapped[list] = mapped_column(JSON, default=list)
     feedback: Mapped[str] = mapped_column(Text, default="")
     grader_version: Mapped[str] = mapped_column(String(32))
+    # With an LLM judge: both opinions, and whether the rubric's evidence held the judge back (admins see
+    # these beside the appeals, so a wrong rubric point gets fixed rather than hidden).
+    rubric_score: Mapped[int | None] = mapped_column(Integer)
+    judge_score: Mapped[int | None] = mapped_column(Integer)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False)
     points: Mapped[int] = mapped_column(Integer, default=0)
     # Daily answers: the streak bonus this answer earns unless graded incorrect, so an accepted appeal
     # can give it back. None for quiz answers.
@@ -252,7 +259,6 @@ class QuestionAlias(Base):
     text: Mapped[str] = mapped_column(Text)
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
 
 
 class BoardTotal(Base):
