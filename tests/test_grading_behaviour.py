@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from bot.bank.model import KeyPoint
 from bot.grading import GRADER_VERSION, PARTLY_MARK, Grade, grade_answer
+from bot.grading.calibration import misfires
+from bot.grading.rubric import prepare
 
 OVERFITTING_REF = (
     "Overfitting during fine-tuning is fought with regularization: dropout and weight decay. Stop training "
@@ -187,16 +189,40 @@ def test_the_passive_voice_is_not_the_active_one() -> None:
 
 
 def test_a_wrong_claim_its_own_reference_sets_off_is_not_used() -> None:
-    # Word matching reads "the teacher model … its student" into this wrong claim: the reference says it.
-    ref = ["The teacher model is large; training its student model makes a small copy of the teacher."]
+    # "its student model trains on the teacher outputs" holds the wrong claim's words in its order.
+    ref = [
+        "A large teacher model is distilled: its student model trains on the teacher outputs "
+        "to become a small copy."
+    ]
     points = (
         KeyPoint(
             "A large teacher model is copied into a small student model.",
             wrong=("the student model trains the teacher",),
         ),
     )
-    grade = grade_answer(ref[0], ref, key_points=points, prompt="What is distillation?")
+    prompt = "What is distillation?"
+    assert misfires(ref, prepare(tuple(ref), points, prompt), prompt)  # what `bank validate` lists
+    grade = grade_answer(ref[0], ref, key_points=points, prompt=prompt)
     assert not grade.contradicted and grade.verdict == "correct"
+
+
+def test_the_points_own_words_are_not_most_of_a_wrong_claim() -> None:
+    # "student … teacher" without "trains" is the point's vocabulary, not the claim that the student trains
+    # the teacher: the wrong claim stays in use, and still catches the answer that makes it.
+    ref = ["Distillation: a smaller student model learns to mimic a larger teacher model."]
+    points = (
+        KeyPoint(
+            "Distillation trains a smaller student model to mimic a larger teacher model.",
+            wrong=("the student model trains the teacher",),
+        ),
+    )
+    prompt = "What is model distillation?"
+    assert not misfires(ref, prepare(tuple(ref), points, prompt), prompt)
+    assert not grade_answer(ref[0], ref, key_points=points, prompt=prompt).contradicted
+    wrong = grade_answer(
+        "A small student model is used to train a larger teacher.", ref, key_points=points, prompt=prompt
+    )
+    assert wrong.contradicted and wrong.verdict == "incorrect"
 
 
 def test_code_answers_a_coding_question() -> None:

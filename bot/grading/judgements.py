@@ -55,6 +55,7 @@ class _Match:
     head: bool  # the phrase's first word (usually its subject) found
     found: int = 0  # how many of its words were found
     misplaced: bool = False  # a word the clause says, but out of order or in the other voice
+    words: tuple[str, ...] = ()  # the phrase's words found
 
 
 class Seen:
@@ -76,6 +77,7 @@ class Seen:
                 self._long[stem[:2]].append(stem)
         self._as: dict[str, tuple[str, ...]] = {}
         self._said: dict[int, tuple[Phrase, tuple[tuple[str, ...], ...]]] = {}
+        self._weights: dict[int, tuple[Phrase, Weight, tuple[float, ...]]] = {}
 
     def said_as(self, stem: str) -> tuple[str, ...]:
         """The answer's stems that count as this word."""
@@ -95,6 +97,13 @@ class Seen:
         if entry is None or entry[0] is not phrase:
             entry = self._said[id(phrase)] = (phrase, tuple(self.said_as(s) for s in phrase.stems))
         return entry[1]
+
+    def weights(self, phrase: Phrase, weight: Weight) -> tuple[float, ...]:
+        """The phrase's word weights, looked up once per answer."""
+        entry = self._weights.get(id(phrase))
+        if entry is None or entry[0] is not phrase or entry[1] is not weight:
+            entry = self._weights[id(phrase)] = (phrase, weight, tuple(map(weight, phrase.stems)))
+        return entry[2]
 
     def in_clause(self, phrase: Phrase, at: int) -> int:
         """How many of the phrase's words clause `at` says."""
@@ -125,33 +134,41 @@ def _match(
     With `swaps`, an opposite in place of a word counts as that word said the other way round; used for
     a point's own words, whose first word names what the claim is about."""
     clause = seen.clauses[at]
-    where, negated = seen.places[at], clause.negated
-    found: list[tuple[int, float, bool]] = []  # where, weight, denied in the phrase itself
+    where, negated, vocab = seen.places[at], clause.negated, clause.vocab
+    found: list[int] = []  # where each word found is
+    words: list[str] = []
     swapped: list[tuple[int, float]] = []  # which word, its weight
-    total = got = 0.0
+    total = got = denied_here = denied_own = 0.0  # weights: all, found, negated in the clause, in the phrase
     start = 0
     head = misplaced = False
-    for n, (stem, said) in enumerate(zip(phrase.stems, seen.said(phrase), strict=True)):
-        w = weight(stem)
+    for n, (stem, said, w, turns) in enumerate(
+        zip(phrase.stems, seen.said(phrase), seen.weights(phrase, weight), phrase.turns, strict=True)
+    ):
         total += w
-        places = [i for s in said for i in where.get(s, ()) if i >= start] if said else ()
+        if not said:
+            places: Sequence[int] = ()
+        elif len(said) == 1 and not start:
+            places = where.get(said[0], ())
+        else:
+            places = [i for s in said for i in where.get(s, ()) if i >= start]
         if ordered:  # a claim read in order also reads its voice: "is trained" is not "trains"
             voice = stem in phrase.passive
             places = [i for i in places if clause.passive[i] == voice]
-            misplaced |= not places and any(s in clause.vocab for s in said)
+            misplaced |= not places and any(s in vocab for s in said)
         if places:
-            place = next((i for i in places if not negated[i]), places[0]) if not ordered else min(places)
-            found.append((place, w, stem in phrase.negated))
+            place = min(places) if ordered else next((i for i in places if not negated[i]), places[0])
+            found.append(place)
+            words.append(stem)
             start = place + 1 if ordered else 0
             got += w
+            denied_here += w if negated[place] else 0.0
+            denied_own += w if stem in phrase.negated else 0.0
             head |= n == 0
-        elif swaps and not ordered and any(o not in phrase.stems for o in opposites(stem) & clause.vocab):
+        elif swaps and not ordered and not turns.isdisjoint(vocab):
             swapped.append((n, w))  # "low" where the phrase says "high": the claim about the other side
     # Each side denies what it says when negations govern most of the words they share (by weight): a
     # side remark ("since Transformers don't understand order") does not turn the claim around.
-    half = sum(w for _, w, _ in found) / 2
-    denies = sum(w for i, w, _ in found if clause.negated[i]) > half
-    phrase_denies = sum(w for _, w, own in found if own) > half
+    denies, phrase_denies = denied_here > got / 2, denied_own > got / 2
     complete = len(found) + len(swapped) == len(phrase.stems)
     # An opposite turns the claim around only beside at least two words it shares ("high temperature makes
     # … deterministic"), not beside one ("during training dropout switches off…" is no claim about inference);
@@ -165,16 +182,22 @@ def _match(
     share = got / total if total else 0.0
     denied = (denies != phrase_denies) != turned
     if ordered and found:
-        places = [i for i, _, _ in found]
-        together = len({clause.pieces[i] for i in places}) == 1 if clause.pieces else True
-        if not (together and places[-1] - places[0] < len(places) + ORDERED_SLACK):
+        together = len({clause.pieces[i] for i in found}) == 1 if clause.pieces else True
+        if not (together and found[-1] - found[0] < len(found) + ORDERED_SLACK):
             return _Match(0.0, False, False, False)
-    return _Match(share, denied and share > 0, complete, head, len(found), misplaced)
+    return _Match(share, denied and share > 0, complete, head, len(found), misplaced, tuple(words))
 
 
 def _answers(claim: Phrase, clause: Clause) -> bool:
     """The clause says the opposite of a word of the claim it lacks: "low" against "high temperature…"."""
     return any(opposites(s) & clause.vocab for s in claim.stems if s not in clause.vocab)
+
+
+def _other_side(point: Point, clause: Clause) -> bool:
+    """The clause is about the other side of the point's subject: "a higher temperature makes it more
+    deterministic" holds the phrasing "deterministic" of "a low temperature gives deterministic output"."""
+    head = point.own.stems[0]
+    return head not in clause.vocab and bool(opposites(head) & clause.vocab)
 
 
 def _blurred(point: Point, clause: Clause) -> bool:
@@ -192,17 +215,21 @@ def evidence(point: Point, seen: Seen, weight: Weight, params: Params = SHIPPED)
     if not any(seen.said_as(s) for s in point.own.stems) and not wrongs and not accepts:
         return Evidence(False, False, 0.0)
     relevant = {a for s in point.own.stems for a in seen.said_as(s)}
+    own_words = frozenset(point.own.stems)
     for at, clause in enumerate(seen.clauses):
         for wrong in wrongs:
             if seen.in_clause(wrong, at) < min(2, len(wrong.stems)):
                 continue  # neither stated in full nor in two of its words here
             m = _match(wrong, seen, at, weight, ordered=len(wrong.stems) >= ORDERED_FROM, swaps=False)
-            near = (  # most of it, subject included, and nothing it says the other way about
+            near = (  # most of it, subject included, and nothing it says the other way about ...
                 m.head
                 and m.found >= 2
                 and m.share >= params.wrong_at
                 and not m.misplaced
                 and not _answers(wrong, clause)
+                # ... and something the point does not say: "student … teacher" without "trains" is the
+                # point's own vocabulary, not the claim that the student trains the teacher
+                and not own_words.issuperset(m.words)
             )
             if not m.denied and (m.complete or near):
                 denied = True  # one of the claims the rubric says is false, in (most of) its words
@@ -214,7 +241,7 @@ def evidence(point: Point, seen: Seen, weight: Weight, params: Params = SHIPPED)
                 continue
             m = _match(phrase, seen, at, weight, ordered=len(phrase.stems) >= ORDERED_FROM, swaps=False)
             if m.complete and not m.denied:
-                accepted |= not blurred
+                accepted |= not blurred and not _other_side(point, clause)
             elif (
                 m.complete
                 and point.accepts_deny

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from bot.bank.key_points import extract_key_points
 from bot.bank.model import KeyPoint
+from bot.grading.opposites import opposites
 from bot.grading.text import clauses, clean_markdown, content_stems
 
 
@@ -26,6 +27,7 @@ class Phrase:
     negated: frozenset[str]
     passive: frozenset[str] = frozenset()  # said in the passive voice ("is trained")
     sided: bool = False  # its negation is the point's ("vanishing gradients" of "avoids vanishing gradients")
+    turns: tuple[frozenset[str], ...] = ()  # per word, its opposites the phrase does not also say
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def phrase(text: str) -> Phrase:
     stems = tuple(s for c in parts for s in c.stems)
     negated = frozenset(s for c in parts for s, n in zip(c.stems, c.negated, strict=True) if n)
     passive = frozenset(s for c in parts for s, p in zip(c.stems, c.passive, strict=True) if p)
-    return Phrase(tuple(dict.fromkeys(stems)), negated, passive)
+    unique = tuple(dict.fromkeys(stems))
+    turns = tuple(opposites(s) - set(unique) for s in unique)
+    return Phrase(unique, negated, passive, turns=turns)
 
 
 def _sided(accepted: Phrase, own: Phrase) -> Phrase:

@@ -221,17 +221,19 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 reach = 0
             words_of.append(segment)
             for word in words:
+                content = False
                 if word in NEGATORS:
                     reach = NEGATION_REACH
                 elif word in SCOPE_ENDS:
                     reach = 0
                 elif is_content(word):
+                    content = True
                     passive = after_be and (word.endswith("ed") or word in PARTICIPLES)
                     claim.append((stem(word), reach > 0, piece, passive))
                     reach = max(0, reach - 1)
                 if word in BE:
                     after_be = True
-                elif is_content(word) and not word.endswith("ly"):  # "is often trained" is still passive
+                elif content and not word.endswith("ly"):  # "is often trained" is still passive
                     after_be = False
         found += _claim(claim, words_of)
     return tuple(found)
