@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import discord
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from adapters.discord.cli import application_id_from_token, invite_url
 from adapters.discord.client import InterviewBot
@@ -17,7 +17,7 @@ from bot.events import Actor
 from bot.publishing import ChannelUnavailable
 from bot.scheduling import DailyScheduler
 from bot.service import PracticeService
-from bot.store.tables import Channel
+from bot.store.tables import Answer, Channel
 from tests.conftest import set_up_channel
 from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, message
 from tests.discord_harness import (
@@ -179,9 +179,19 @@ async def test_mention_injection_pings_nobody(chat: Discord, service: PracticeSe
     await chat.send(
         chat.payloads.modal(f"appeal:{answer_id}", ADA, {"reason": "@here look <@&1>"}), replies=2
     )
-    listing = await chat.send(chat.payloads.command("appeals", BOSS, admin=True), replies=2)
+    await service.transaction(  # an LLM judge wanted more than the rubric's evidence allowed
+        lambda s: s.execute(
+            update(Answer)
+            .where(Answer.id == int(answer_id))
+            .values(disputed=True, rubric_score=20, judge_score=88)
+        )
+    )
+    listing = await chat.send(chat.payloads.command("appeals", BOSS, admin=True), replies=3)
     shown = listing[1].body
     assert "@everyone" in str(shown["embeds"]) and "@here look" in str(shown["embeds"])
+    disputed = listing[2].body
+    assert "(rubric 20, judge 88)" in str(disputed["embeds"]) and "retrieval adds documents" in str(disputed)
+    assert disputed["allowed_mentions"] == {"parse": []}
     assert shown["allowed_mentions"] == {"parse": []}  # shown, but pings nobody
     assert all(c.body.get("allowed_mentions", {"parse": []}) == {"parse": []} for c in chat.fake.replies())
     scores = shown["components"][0]["components"][0]

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapters.slack.runtime import SlackRuntime
 from bot.events import Actor, Place
 from bot.scheduling import DailyScheduler
 from bot.service import PracticeService
 from bot.settings import Settings
-from bot.store.tables import Channel
+from bot.store.tables import Answer, Channel
 from tests.conftest import set_up_channel
 from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
 from tests.slack_harness import (
@@ -353,6 +353,30 @@ async def test_accept_offers_a_choice_of_scores_and_the_member_hears_the_outcome
     )
     assert "accepted" in slack.fake.responses[-1]["text"] and "75" in slack.fake.responses[-1]["text"]
     assert (await service.leaderboard(Actor(PLACE, "U1"), "all")).me.points == 75
+
+
+async def test_many_appeals_and_disputed_grades_fit_one_listing(
+    slack: Slack, service: PracticeService
+) -> None:
+    for n in range(20):
+        member = Actor(PLACE, f"U{n}", f"<@U{n}> member {n}")
+        card = await service.start_quiz(member, "rag")
+        grade = await service.answer_quiz(member, card.attempt_id, f"<!channel> it is like a librarian {n}")
+        await service.appeal(member, grade.answer_id, "an analogy")
+        if n < 12:  # an LLM judge wanted more than the rubric's evidence allowed
+            await service.transaction(
+                lambda s, a=grade.answer_id: s.execute(
+                    update(Answer)
+                    .where(Answer.id == a)
+                    .values(disputed=True, rubric_score=20, judge_score=88)
+                )
+            )
+    listing = await slack.command("appeals", user="UADMIN")
+    assert len(listing["blocks"]) <= 50  # Slack refuses a message of more
+    shown = json.dumps(listing["blocks"])
+    assert "5 more pending" in shown and shown.count("appeal_accept") == 15
+    assert shown.count("(rubric 20, judge 88)") == 10 and "it is like a librarian" in shown
+    assert "<!channel>" not in shown and "<@U" not in shown and "&lt;!channel&gt;" in shown
 
 
 async def test_members_days_follow_their_slack_timezone(

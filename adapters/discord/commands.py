@@ -142,6 +142,10 @@ async def appeals(interaction: discord.Interaction) -> None:
         view.add_item(AcceptScore(item.appeal_id, accept_scores(item.score)))
         view.add_item(RejectAppeal(item.appeal_id))
         await interaction.followup.send(embed=embeds.appeal(item), view=view, ephemeral=True)
+    if len(pending) > 10:
+        await interaction.followup.send(
+            f"{len(pending) - 10} more pending: decide these and list again.", ephemeral=True
+        )
     if disputed:
         await interaction.followup.send(embed=embeds.disputes(disputed), ephemeral=True)
 

@@ -210,7 +210,8 @@ def disputes(views: list[DisputeView]) -> discord.Embed:
     """Grades the LLM judge wanted higher than the rubric allowed: worth a look at the rubric's points."""
     lines = [
         f"#{v.answer_id} {user_text(v.member)} · {v.score} (rubric {v.rubric_score}, judge {v.judge_score})"
-        f" · {clip(user_text(v.prompt), 150)} `{v.question_id}`"
+        f" · {user_text(clip(v.prompt, 150))} `{v.question_id}`\n"
+        + "\n".join(f"> {line}" for line in user_text(clip(v.answer, 200)).splitlines() or [""])
         for v in views
     ]
     return discord.Embed(

@@ -26,6 +26,7 @@ SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
 REFERENCE_ON_CARD = 3_000  # a longer reference is clipped on the grade card, behind a "Full answer" button
 REFERENCE_PIECE = 10_000  # per message: with the tips, within the 12,000 all markdown blocks may hold
 ANSWER_LIMIT = 3000  # the modal's input bound (the core refuses more than 4,000 characters anyway)
+APPEALS_SHOWN = 15  # two blocks each, beside up to 11 for disputed grades, within Slack's 50 per message
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
@@ -219,24 +220,31 @@ def status(view: ChannelStatus) -> str:
     return "\n".join(lines)
 
 
+def _quoted(text: str) -> str:
+    return "\n".join(f">{line}" for line in text.splitlines() or [""])
+
+
 def disputes(views: list[DisputeView]) -> list[dict]:
     """Grades the LLM judge wanted higher than the rubric allowed: worth a look at the rubric's points."""
     if not views:
         return []
-    lines = [
-        f"• #{v.answer_id} {escape(v.member)} · {v.score} (rubric {v.rubric_score}, judge {v.judge_score})"
-        f" · _{escape(v.prompt[:150])}_ `{v.question_id}`"
+    head = "*Grades the LLM judge disputed* (the rubric's evidence held it back; check the question's points)"
+    return [section(head)] + [
+        section(
+            f"#{v.answer_id} {escape(v.member)} · {v.score} (rubric {v.rubric_score}, judge {v.judge_score})"
+            f" · _{escape(clip(v.prompt, 150))}_ `{v.question_id}`\n" + _quoted(escape(clip(v.answer, 400)))
+        )
         for v in views
     ]
-    head = "*Grades the LLM judge disputed* (the rubric's evidence held it back; check the question's points)"
-    return [section(head + "\n" + "\n".join(lines))]
 
 
 def appeals(views: list[AppealView]) -> list[dict]:
+    """The oldest pending appeals, each with its decision controls; as many as leave room in one message
+    (Slack takes 50 blocks) for the disputed grades beside them."""
     if not views:
         return [section("No pending appeals.")]
     blocks = []
-    for v in views:
+    for v in views[:APPEALS_SHOWN]:
         blocks.append(
             section(
                 f"*Appeal #{v.appeal_id}* · {escape(v.member)} · score {v.score}\n_{escape(v.prompt)}_\n"
@@ -259,6 +267,8 @@ def appeals(views: list[AppealView]) -> list[dict]:
                 "elements": [accept, button("Reject", "appeal_reject", str(v.appeal_id), "danger")],
             }
         )
+    if len(views) > APPEALS_SHOWN:
+        blocks.append(context(f"{len(views) - APPEALS_SHOWN} more pending: decide these and list again."))
     return blocks
 
 
