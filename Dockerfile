@@ -6,6 +6,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY adapters ./adapters
+COPY app ./app
 COPY questions ./questions
 COPY migrations ./migrations
 COPY alembic.ini ./

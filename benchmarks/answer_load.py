@@ -38,14 +38,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from adapters.slack.runtime import SlackRuntime  # noqa: E402
+from app.settings import Settings  # noqa: E402
 from benchmarks.scratch import scratch_database  # noqa: E402
 from bot.bank import load_bank  # noqa: E402
-from bot.events import Actor, Place  # noqa: E402
-from bot.service import PracticeService  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.practice.service import PracticeService  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.tables import Answer  # noqa: E402
+from bot.surface.context import Actor, Place  # noqa: E402
 
 SECRET = "bench-signing-secret"
 ANSWER = "Attention lets each token weigh every other token using queries, keys and values, then mixes values"

@@ -29,14 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch import scratch_database  # noqa: E402
 from bot.bank import load_bank  # noqa: E402
-from bot.events import Place  # noqa: E402
-from bot.publishing import RateLimited  # noqa: E402
+from bot.practice.service import PracticeService  # noqa: E402
 from bot.scheduling import DailyScheduler  # noqa: E402
-from bot.service import PracticeService  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.tables import Channel, Workspace  # noqa: E402
-from bot.views import PostSummary, QuestionCard  # noqa: E402
+from bot.surface.cards import PostSummary, QuestionCard  # noqa: E402
+from bot.surface.context import Place  # noqa: E402
+from bot.surface.publishing import RateLimited  # noqa: E402
 
 POST_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -29,7 +29,9 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from bot.bank import Bank, load_bank
+from app.compose import load_questions
+from app.settings import get_settings
+from bot.bank import Bank
 from bot.bank.model import Question
 from bot.grading import vocabularies
 from bot.grading.calibration import calibrated
@@ -39,7 +41,6 @@ from bot.grading.params import SHIPPED, Params
 from bot.grading.rubric import Rubric
 from bot.grading.score import Reading, read, total, verdict
 from bot.grading.text import clauses, clean_markdown, content_stems
-from bot.settings import get_settings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "grading"
 DEFAULTS = (SHARED / "dev-set.jsonl", SHARED / "mohler-dev.jsonl")
@@ -260,7 +261,7 @@ def halves(lines: Sequence[Line], values: Sequence[int]) -> dict[str, float]:
 
 
 def main(paths: Sequence[Path], refit: bool = True) -> dict:
-    bank = load_bank()
+    bank = load_questions()
     headings = _heading_index(Path(get_settings().questions_dir))
     sets = {path.stem: lines_of(path, bank, headings) for path in paths if path.is_file()}
     results = {}

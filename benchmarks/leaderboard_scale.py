@@ -1,8 +1,9 @@
 """Leaderboards at scale on PostgreSQL: 100,000 members and 5,000,000 answers in one workspace.
 
 Loads members and answers with COPY into a scratch database on the --db server, builds the totals the bot
-keeps as answers arrive (one aggregate, the same buckets `bot.boards.credit` writes), then times the real
-board queries: this week's and all time's top 10 and one mid-table member's rank (medians of 25).
+keeps as answers arrive (one aggregate, the same buckets `bot.practice.boards.credit` writes), then
+times the real board queries: this week's and all time's top 10 and one mid-table member's rank
+(medians of 25).
 Prints the query plans, then one JSON object on its last line:
 {"members", "answers", "weekly_top10_ms", "alltime_top10_ms", "member_rank_ms"}.
 """
@@ -26,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch import scratch_database  # noqa: E402
-from bot import boards  # noqa: E402
 from bot.bank import load_bank  # noqa: E402
-from bot.service import PracticeService  # noqa: E402
+from bot.practice import boards  # noqa: E402
+from bot.practice.service import PracticeService  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import adapters.slack.tables  # noqa: F401  (declares the Slack OAuth tables on Base.metadata)
-from bot.settings import get_settings
+from app.settings import get_settings
 from bot.store.db import async_url
 from bot.store.tables import Base
 

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from bot.bank import Bank
 from bot.bank.model import Question
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store.tables import DailyPost, QuizAttempt
 
 _PARSER = MarkdownIt("commonmark").enable("table")

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.bank import Bank, load_bank
-from bot.events import Actor, Place
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
+from bot.surface.context import Actor, Place
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "questions"

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.discord.client import InterviewBot
-from bot.events import Place
-from bot.service import PracticeService
-from bot.settings import Settings
+from app.settings import Settings
+from bot.practice.service import PracticeService
 from bot.store.tables import Answer
+from bot.surface.context import Place
 from tests.discord_fake import CHANNEL, GUILD, FakeDiscord, Payloads
 
 PLACE = Place("discord", GUILD, CHANNEL)

@@ -6,9 +6,9 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.events import Actor, Place
-from bot.publishing import ChannelUnavailable, RateLimited
-from bot.views import PostSummary, QuestionCard
+from bot.surface.cards import PostSummary, QuestionCard
+from bot.surface.context import Actor, Place
+from bot.surface.publishing import ChannelUnavailable, RateLimited
 
 PLATFORM = "chat"
 

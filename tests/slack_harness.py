@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.slack.runtime import SlackRuntime
-from bot.events import Place
-from bot.service import PracticeService
-from bot.settings import Settings
+from app.settings import Settings
+from bot.practice.service import PracticeService
 from bot.store.tables import Answer
+from bot.surface.context import Place
 from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
 
 SECRET = "test-signing-secret"

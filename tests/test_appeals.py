@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import UserError
-from bot.events import Actor, Place
-from bot.service import PracticeService, streak_bonus
+from bot.practice.service import PracticeService, streak_bonus
 from bot.store.tables import Appeal, Member
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 
 PLACE = Place("chat", "T1", "C1")

@@ -223,7 +223,7 @@ def test_yaml_errors_name_file_entry_and_problem_and_the_rest_loads(tmp_path: Pa
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bot", "bank", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "app", "bank", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
 
 

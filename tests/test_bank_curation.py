@@ -152,7 +152,7 @@ def test_a_reworded_heading_cannot_orphan_its_rubric_silently(tmp_path: Path) ->
     assert any("no question has this id" in e.problem for e in bank.errors)
     assert bank.uncurated  # the reworded question now has no rubric
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "bank", "validate", str(folder)],
+        [sys.executable, "-m", "app", "bank", "validate", str(folder)],
         capture_output=True,
         text=True,
         cwd=ROOT,

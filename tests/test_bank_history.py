@@ -9,10 +9,10 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.bank import Bank, load_bank
-from bot.events import Actor, Place
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store.db import Database
 from bot.store.tables import Answer, DailyPost, QuestionRow, Review
+from bot.surface.context import Actor, Place
 from tests.conftest import Clock, set_up_channel
 
 HOME = Place(platform="console", workspace="team", channel="main", workspace_name="Team")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from adapters.discord import embeds
 from adapters.discord.views import AnswerModal
 from adapters.slack import blocks
-from bot import markup
 from bot.bank import Bank
 from bot.bank.model import Question
-from bot.views import GradeCard, PostSummary, QuestionCard
+from bot.surface import markup
+from bot.surface.cards import GradeCard, PostSummary, QuestionCard
 from tests import discord_limits, slack_limits
 
 

@@ -20,7 +20,7 @@ def console_env(questions: Path = ROOT / "questions") -> dict[str, str]:
 def run_console(user: str, db: Path, script: str | bytes, cwd: Path, questions: Path = ROOT / "questions"):
     """The console as a member runs it, on raw bytes (so input that is not UTF-8 can be sent)."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--user", user, "--db", f"sqlite:///{db}"],
+        [sys.executable, "-m", "app", "console", "--user", user, "--db", f"sqlite:///{db}"],
         input=script.encode() if isinstance(script, str) else script,
         capture_output=True,
         cwd=cwd,

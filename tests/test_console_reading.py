@@ -17,7 +17,7 @@ from wcwidth import wcswidth
 from adapters.console import render
 from adapters.console.app import ConsoleSession
 from bot.bank import Bank
-from bot.views import BoardRow, GradeCard, PostSummary
+from bot.surface.cards import BoardRow, GradeCard, PostSummary
 from tests.bank_picks import longest_prompt, table_and_code
 from tests.test_console import ANSWER, console, console_env, run_console
 
@@ -57,7 +57,7 @@ def test_a_terminal_gets_styled_markdown(tmp_path: Path, bank: Bank) -> None:
     questions = small_bank(tmp_path / "questions", bank)
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "console", "--user", "ada", "--db", f"sqlite:///{tmp_path / 'bot.db'}"],
+        [sys.executable, "-m", "app", "console", "--user", "ada", "--db", f"sqlite:///{tmp_path / 'bot.db'}"],
         stdin=subprocess.PIPE,
         stdout=follower,
         stderr=subprocess.PIPE,

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from adapters.console.app import PLACE as CONSOLE
 from adapters.console.app import ConsoleSession
 from bot.errors import UserError
-from bot.events import Actor, Place
-from bot.service import PracticeService, streak_bonus
+from bot.practice.service import PracticeService, streak_bonus
 from bot.store.tables import Answer, ChannelStreak, DailyPost
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 
 TEAM = Place(platform="slack", workspace="T1", channel="C1", workspace_name="Team")
@@ -99,7 +99,7 @@ async def test_channel_streak_grows_skips_weekends_and_settles_on_close(
     ada, bob = member("ada"), member("bob")
     # Monday-to-Friday schedule: the weekend has no post and must not break the streak.
     async with service.db.sessions() as session, session.begin():
-        from bot import directory
+        from bot.practice import directory
 
         ws = await directory.workspace(session, TEAM, clock())
         channel = await directory.channel(session, ws, TEAM, clock())

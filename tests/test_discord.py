@@ -10,14 +10,14 @@ import discord
 import pytest
 from sqlalchemy import func, select, update
 
-from adapters.discord.cli import application_id_from_token, invite_url
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
-from bot.events import Actor
-from bot.publishing import ChannelUnavailable
+from app.commands.discord import application_id_from_token, invite_url
+from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler
-from bot.service import PracticeService
 from bot.store.tables import Answer, Channel
+from bot.surface.context import Actor
+from bot.surface.publishing import ChannelUnavailable
 from tests.conftest import set_up_channel
 from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, message
 from tests.discord_harness import (

@@ -10,14 +10,14 @@ from sqlalchemy import select
 
 from adapters.discord import embeds
 from adapters.discord.publisher import DiscordPublisher
-from bot import markup
 from bot.bank import Bank
 from bot.bank.model import Question
-from bot.events import Actor
+from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler
-from bot.service import PracticeService
 from bot.store.tables import Channel
-from bot.views import BoardRow, GradeCard, PostSummary
+from bot.surface import markup
+from bot.surface.cards import BoardRow, GradeCard, PostSummary
+from bot.surface.context import Actor
 from tests.bank_picks import (
     longest_prompt,
     longest_reference,

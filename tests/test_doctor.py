@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import doctor as doctor_module
-from bot.settings import Settings
+from app import doctor as doctor_module
+from app.settings import Settings
 from bot.store import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +18,7 @@ def doctor(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     ours = ("SLACK_", "DISCORD_", "GRADER_", "DATABASE_URL")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     return subprocess.run(
-        [sys.executable, "-m", "bot", "doctor"],
+        [sys.executable, "-m", "app", "doctor"],
         env={**clean, "QUESTIONS_DIR": str(ROOT / "questions"), **env},
         cwd=tmp_path,
         capture_output=True,

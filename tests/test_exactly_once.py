@@ -15,16 +15,16 @@ from sqlalchemy import select, update
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
 from adapters.slack.runtime import SlackRuntime
+from app.settings import Settings
 from bot.bank import Bank
-from bot.events import Actor, Place
+from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler
 from bot.scheduling import posts as posts_of
 from bot.scheduling.senders import FileLockSender
-from bot.service import PracticeService
-from bot.settings import Settings
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.tables import DailyPost
+from bot.surface.context import Actor, Place
 from tests.conftest import Clock, set_up_channel
 from tests.discord_fake import CHANNEL, GUILD, FakeDiscord
 from tests.flaky_proxy import ResettingProxy

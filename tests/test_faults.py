@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bot.errors import TryAgain
-from bot.events import Actor, Place
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store.tables import Answer, ChannelStreak
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 
 TEAM = Place("chat", "T1", "C1")

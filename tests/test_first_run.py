@@ -22,7 +22,7 @@ def cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """`interview-bot ARGS` in `cwd` (not the repository) with no input, as `make run </dev/null` runs."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(OURS)}
     result = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "app", *args],
         env={**clean, **env},
         cwd=cwd,
         stdin=subprocess.DEVNULL,
@@ -52,7 +52,7 @@ def test_first_run_in_an_empty_folder_migrates_and_starts_the_console(tmp_path: 
 
 def test_console_outside_the_repository_finds_the_bank(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--user", "ada"],
+        [sys.executable, "-m", "app", "console", "--user", "ada"],
         env={k: v for k, v in os.environ.items() if not k.startswith(OURS)},
         cwd=tmp_path,
         input="/quiz rag\nRetrieval adds relevant documents to the prompt before generation\n",

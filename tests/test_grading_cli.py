@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.grading import GRADER_VERSION, cli
+from app.commands import grading as cli
+from bot.grading import GRADER_VERSION
 
 
 def run(argv: list[str]) -> int:

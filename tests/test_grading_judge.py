@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from app.compose import judge_settings
+from app.settings import Settings
 from bot.bank.model import KeyPoint
 from bot.grading import grade_answer
 from bot.grading.judge import JUDGE_VERSION, Judge, JudgeConfig, grade_with_judge
@@ -243,7 +245,7 @@ def test_config_from_env(monkeypatch) -> None:
     monkeypatch.setenv("GRADER_JUDGE_MODEL", "m")
     monkeypatch.setenv("GRADER_JUDGE_API_KEY", "secret")
     monkeypatch.setenv("GRADER_JUDGE_MAX_CALLS", "5")
-    config = JudgeConfig.from_env()
+    config = judge_settings(Settings())
     assert config is not None
     assert config.endpoint == "http://127.0.0.1:1234/v1/chat/completions"
     assert (config.model, config.max_calls_per_day, config.timeout) == ("m", 5, 10.0)
@@ -258,7 +260,7 @@ def test_config_from_a_dot_env_file(monkeypatch, tmp_path) -> None:
     (tmp_path / ".env").write_text(
         "GRADER_JUDGE_URL=http://127.0.0.1:1234\nGRADER_JUDGE_API_KEY=from-dot-env\nGRADER_JUDGE_TIMEOUT=3\n"
     )
-    config = JudgeConfig.from_env()
+    config = judge_settings(Settings())
     assert config is not None
     assert (config.endpoint, config.api_key, config.timeout) == (
         "http://127.0.0.1:1234/v1/chat/completions",

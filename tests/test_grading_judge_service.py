@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from bot.bank import Bank
 from bot.errors import UserError
-from bot.events import Actor, Place
 from bot.grading import GRADER_VERSION, grade_question
 from bot.grading.judge import JUDGE_VERSION, Judge, JudgeConfig
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.tables import Answer
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 from tests.test_grading_judge import stand_in  # noqa: F401  (the local stand-in endpoint fixture)
 

@@ -14,10 +14,10 @@ import discord
 import pytest
 from sqlalchemy import select
 
-from bot.events import Actor, Place
-from bot.inbound import clean
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
+from bot.rules.inbound import clean
 from bot.store.tables import Answer, Appeal, Member
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 from tests.discord_fake import CHANNEL as DISCORD_CHANNEL
 from tests.discord_fake import GUILD, FakeDiscord, message

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.events import Place
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store.tables import DailyPost
+from bot.surface.context import Place
 from tests.conftest import ROOT, Clock
 from tests.slack_fake import FakeSlack
 from tests.test_exactly_once import schedule_now
@@ -51,7 +51,7 @@ async def start_bot(db_url: str, fake: FakeSlack, workdir: Path, **env: str) -> 
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
     log = (workdir / "bot.log").open("ab")  # the working directory has no .env to pick up
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=clean | settings, cwd=workdir, stdout=log, stderr=log
+        sys.executable, "-m", "app", "run", env=clean | settings, cwd=workdir, stdout=log, stderr=log
     )
 
 

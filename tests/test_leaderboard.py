@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot import boards, directory
 from bot.errors import UserError
-from bot.events import Actor, Place
-from bot.service import PracticeService
+from bot.practice import boards, directory
+from bot.practice.service import PracticeService
 from bot.store.tables import Answer, BoardTotal
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 
 PLACE = Place(platform="slack", workspace="T1", channel="C1")

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import UserError
-from bot.events import Actor, Place
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store.db import Database
 from bot.store.tables import Review
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 from tests.helpers import TOPIC_ANSWERS, yaml_bank
 

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from adapters.console.app import PLACE, ConsoleSession
 from bot.bank import Bank
 from bot.bank.loader import build_bank
-from bot.events import Actor
 from bot.grading import grade_answer
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
+from bot.surface.context import Actor
 
 REFERENCE = ["Self-attention weighs every token against every other token."]
 POINTS = ("Self-attention weighs every token against every other token.", "The weights are learned.")

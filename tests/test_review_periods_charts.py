@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 import matplotlib.image
 import pytest
 
-from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import UserError
-from bot.periods import ALL_TIME, bucket
-from bot.review import review
+from bot.rules.periods import ALL_TIME, bucket
+from bot.rules.review import review
+from bot.surface.charts import StatsPicture, TopicMastery, render_stats_png
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

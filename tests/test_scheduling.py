@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler, cron_trigger, posts
-from bot.service import PracticeService
 from bot.store.db import Database
 from bot.store.tables import Channel, ChannelStreak, DailyPost
 from tests.conftest import Clock

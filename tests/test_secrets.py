@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from app.settings import Settings
 from bot.store import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def test_a_full_console_run_at_debug_level_logs_no_secret(tmp_path: Path) -> Non
     env |= {**SECRETS, "DATABASE_URL": url, "LOG_LEVEL": "DEBUG", "QUESTIONS_DIR": str(ROOT / "questions")}
     env["GRADER_JUDGE_URL"] = "http://127.0.0.1:9"  # the judge is tried with its key, fails, falls back
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "app", "run"],
         input="/quiz rag\nRetrieval adds relevant documents to the prompt\n/stats\n/quit\n",
         env=env,
         cwd=tmp_path,

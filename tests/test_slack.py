@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import select, update
 
 from adapters.slack.runtime import SlackRuntime
-from bot.events import Actor, Place
+from app.settings import Settings
+from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler
-from bot.service import PracticeService
-from bot.settings import Settings
 from bot.store.tables import Answer, Channel
+from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
 from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
 from tests.slack_harness import (
@@ -234,7 +234,7 @@ async def test_user_text_is_escaped_where_it_is_echoed(slack: Slack, service: Pr
 async def test_unreachable_channel_raises_for_the_scheduler_and_admins_hear_of_it(
     slack: Slack, service
 ) -> None:
-    from bot.publishing import ChannelUnavailable
+    from bot.surface.publishing import ChannelUnavailable
 
     slack.fake.refuse.add(CHANNEL)
     await set_up_channel(service, PLACE)

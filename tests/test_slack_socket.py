@@ -12,7 +12,7 @@ import pytest
 from slack_bolt.listener.async_listener_completion_handler import AsyncListenerCompletionHandler
 
 from adapters.slack.runtime import SlackRuntime
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from tests.conftest import set_up_channel
 from tests.slack_fake import FakeSlack
 from tests.test_slack import CHANNEL, GOOD, PLACE, TEAM, answer_values, count_answers, settings_for

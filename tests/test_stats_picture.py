@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from bot.charts import StatsPicture, TopicMastery, render_stats_png, stats_figure
+from bot.surface.charts import StatsPicture, TopicMastery, render_stats_png, stats_figure
 
 WEEKS = [(date(2026, 3, 2), 0.0), (date(2026, 3, 9), 100.0), (date(2026, 3, 16), 55.0)]
 
@@ -29,8 +29,8 @@ def test_cjk_and_emoji_names_are_drawn_with_no_font_warning(caplog: pytest.LogCa
 
 def test_without_the_font_packages_undrawable_characters_are_left_out_quietly() -> None:
     script = (
-        "import io, bot.fonts as f; f.PACKAGES = ()\n"
-        "from bot.charts import StatsPicture, stats_figure\n"
+        "import io, bot.surface.fonts as f; f.PACKAGES = ()\n"
+        "from bot.surface.charts import StatsPicture, stats_figure\n"
         "figure = stats_figure(StatsPicture('Ada 李小龍', [], []))\n"
         "figure.savefig(io.BytesIO(), format='png'); print(figure.get_suptitle())\n"
     )

@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import inspect, select, text
 
 from bot.bank import Bank, load_bank
-from bot.service import PracticeService
+from bot.practice.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.migrate import NotMigrated

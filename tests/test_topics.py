@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import topics
 from bot.bank import Bank
 from bot.errors import UserError
+from bot.rules import topics
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,13 @@ from typing import TextIO
 from rich.console import Console
 
 from adapters.console import render
-from bot.admin import SETUP_KEYS
 from bot.errors import UserError
-from bot.events import Actor, Place
-from bot.inbound import clean, has_undecodable
-from bot.service import PracticeService
-from bot.topics import quiz_request
-from bot.views import QuestionCard
+from bot.practice.channels import SETUP_KEYS
+from bot.practice.service import PracticeService
+from bot.rules.inbound import clean, has_undecodable
+from bot.rules.topics import quiz_request
+from bot.surface.cards import QuestionCard
+from bot.surface.context import Actor, Place
 
 HELP = """Commands:
   /daily                 today's question of this channel

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from adapters.console import render
 from adapters.console.app import ConsoleSession
-from bot.events import Place
-from bot.views import PostSummary, QuestionCard
+from bot.surface.cards import PostSummary, QuestionCard
+from bot.surface.context import Place
 
 
 class ConsolePublisher:

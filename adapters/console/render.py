@@ -6,8 +6,7 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.markdown import Markdown
 
-from bot.columns import pad, width
-from bot.views import (
+from bot.surface.cards import (
     AppealView,
     ChannelStatus,
     DisputeView,
@@ -19,7 +18,8 @@ from bot.views import (
     StreakView,
     TimezoneView,
 )
-from bot.wording import REFERENCE, TIPS, day_streak, plural, point_sections, points, streaks
+from bot.surface.columns import pad, width
+from bot.surface.wording import REFERENCE, TIPS, day_streak, plural, point_sections, points, streaks
 
 Shown = str | list[RenderableType]  # a plain line (never wrapped or parsed), or parts printed in order
 

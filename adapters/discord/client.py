@@ -9,9 +9,9 @@ import discord
 
 from adapters.discord.commands import COMMANDS, Tree
 from adapters.discord.views import DYNAMIC_ITEMS
-from bot.debounce import Debouncer
-from bot.service import PracticeService
-from bot.settings import Settings
+from app.settings import Settings
+from bot.practice.debounce import Debouncer
+from bot.practice.service import PracticeService
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from discord import app_commands
 from adapters.discord import embeds
 from adapters.discord.people import actor
 from adapters.discord.views import AcceptScore, QuizAnswer, RejectAppeal, service_of, tell
-from bot.appeals import accept_scores
 from bot.errors import UserError
-from bot.topics import suggestions
+from bot.practice.appeals import accept_scores
+from bot.rules.topics import suggestions
 
 HELP = (
     "**/quiz** [topic] [difficulty] — a private question for you\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 from discord.utils import escape_markdown
 
-from bot import markup, wording
-from bot.views import (
+from bot.surface import markup, wording
+from bot.surface.cards import (
     AppealView,
     ChannelStatus,
     DisputeView,
@@ -19,7 +19,7 @@ from bot.views import (
     StreakView,
     TimezoneView,
 )
-from bot.wording import REFERENCE, TIPS, day_streak, plural, point_sections
+from bot.surface.wording import REFERENCE, TIPS, day_streak, plural, point_sections
 
 DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.errors import UserError
-from bot.events import Actor, Place
+from bot.surface.context import Actor, Place
 
 
 def place(interaction: discord.Interaction) -> Place:

@@ -10,9 +10,9 @@ import discord
 
 from adapters.discord import embeds
 from adapters.discord.views import DailyAnswer, daily_view
-from bot.events import Place
-from bot.publishing import ChannelUnavailable
-from bot.views import PostSummary, QuestionCard
+from bot.surface.cards import PostSummary, QuestionCard
+from bot.surface.context import Place
+from bot.surface.publishing import ChannelUnavailable
 
 log = logging.getLogger(__name__)
 LOOK_BACK = timedelta(minutes=10)  # clocks differ: look a little before the first send

@@ -6,8 +6,8 @@ import asyncio
 
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
-from bot.service import PracticeService
-from bot.settings import Settings
+from app.settings import Settings
+from bot.practice.service import PracticeService
 
 
 class DiscordRuntime:

@@ -11,9 +11,9 @@ import discord
 from adapters.discord import embeds
 from adapters.discord.people import actor
 from bot.errors import UserError
-from bot.service import PracticeService, check_answer_text
-from bot.views import QuestionCard
-from bot.wording import CLOSED, FULL_ANSWER
+from bot.practice.service import PracticeService, check_answer_text
+from bot.surface.cards import QuestionCard
+from bot.surface.wording import CLOSED, FULL_ANSWER
 
 log = logging.getLogger(__name__)
 ANSWER_LIMIT = 3000

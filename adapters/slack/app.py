@@ -14,14 +14,14 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
-from bot import topics
-from bot.debounce import Debouncer
+from app.settings import Settings
 from bot.errors import UserError
-from bot.events import Actor, Place
-from bot.inbound import clean
-from bot.service import PracticeService, check_answer_text
-from bot.settings import Settings
-from bot.wording import CLOSED, REFERENCE
+from bot.practice.debounce import Debouncer
+from bot.practice.service import PracticeService, check_answer_text
+from bot.rules import topics
+from bot.rules.inbound import clean
+from bot.surface.context import Actor, Place
+from bot.surface.wording import CLOSED, REFERENCE
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from bot import markup, wording
-from bot.appeals import accept_scores
-from bot.views import (
+from bot.practice.appeals import accept_scores
+from bot.surface import markup, wording
+from bot.surface.cards import (
     AppealView,
     ChannelStatus,
     DisputeView,
@@ -20,7 +20,7 @@ from bot.views import (
     StreakView,
     TimezoneView,
 )
-from bot.wording import FULL_ANSWER, REFERENCE, TIPS, day_streak, plural, point_sections
+from bot.surface.wording import FULL_ANSWER, REFERENCE, TIPS, day_streak, plural, point_sections
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
 REFERENCE_ON_CARD = 3_000  # a longer reference is clipped on the grade card, behind a "Full answer" button

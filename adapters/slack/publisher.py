@@ -12,9 +12,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
-from bot.events import Place
-from bot.publishing import ChannelUnavailable, RateLimited
-from bot.views import PostSummary, QuestionCard
+from bot.surface.cards import PostSummary, QuestionCard
+from bot.surface.context import Place
+from bot.surface.publishing import ChannelUnavailable, RateLimited
 
 log = logging.getLogger(__name__)
 

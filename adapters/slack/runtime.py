@@ -29,8 +29,8 @@ from adapters.slack.app import register
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.signed import signed_requests_only
 from adapters.slack.tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
-from bot.service import PracticeService
-from bot.settings import Settings
+from app.settings import Settings
+from bot.practice.service import PracticeService
 
 log = logging.getLogger(__name__)
 

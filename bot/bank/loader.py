@@ -305,14 +305,8 @@ def _cache_key(files: list[Path]) -> str:
     return digest.hexdigest()[:24]
 
 
-def load_bank(
-    directory: Path | str | None = None, *, use_cache: bool = True, cache_dir: Path = DEFAULT_CACHE
-) -> Bank:
-    """Every bank file in a folder (default: QUESTIONS_DIR), cached by file contents and parser source."""
-    if directory is None:
-        from bot.settings import get_settings
-
-        directory = get_settings().questions_dir
+def load_bank(directory: Path | str, *, use_cache: bool = True, cache_dir: Path = DEFAULT_CACHE) -> Bank:
+    """Every bank file in a folder, cached by file contents and parser source."""
     directory = Path(directory)
     if not use_cache:
         return load_folder(directory)

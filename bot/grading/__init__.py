@@ -26,7 +26,7 @@ from bot.grading.judgements import CONTRADICTED, COVERED, MISSED, PARTLY, Judgem
 from bot.grading.rubric import Rubric
 from bot.grading.score import Reading, read, total, verdict
 from bot.grading.text import MAX_CHARS, clauses, clean_markdown, content_stems, tokens
-from bot.inbound import plain as readable
+from bot.rules.inbound import plain as readable
 
 if TYPE_CHECKING:
     from bot.bank.model import Question

@@ -1,8 +1,9 @@
 """Rarity of reference terms across the question bank, so "encoder-only" outweighs "model".
 
-Document frequencies come from every reference answer in the bank (`bot.bank.load_bank`), read
-once per process. Where no bank can be loaded (a bare checkout, a batch file graded elsewhere), the
-references at hand (own and distractors) stand in, so grading never depends on the bank being there.
+Document frequencies come from every reference answer in the bank the wiring names (`use_bank`;
+the shipped `questions/` until then), read once per process. Where no bank can be loaded (a bare
+checkout, a batch file graded elsewhere), the references at hand (own and distractors) stand in, so
+grading never depends on the bank being there.
 """
 
 from __future__ import annotations
@@ -14,12 +15,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from bot.grading.params import SHIPPED, Params
 from bot.grading.text import QUESTION_WORDS, clean_markdown, content_stems
 
 log = logging.getLogger(__name__)
 MIN_BANK_DOCS = 20  # fewer references than this say little about rarity
+_bank_folder = Path(__file__).resolve().parents[2] / "questions"
+
+
+def use_bank(folder: Path) -> None:
+    """Take term rarity from this bank folder (QUESTIONS_DIR) from now on."""
+    global _bank_folder
+    if folder != _bank_folder:
+        _bank_folder = folder
+        bank_rarity.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,7 @@ def bank_rarity() -> Rarity | None:
     try:
         from bot.bank import load_bank
 
-        texts = [q.answer for q in load_bank().questions]
+        texts = [q.answer for q in load_bank(_bank_folder).questions]
     except Exception as exc:  # no bank here: fall back, never fail a grade over it
         log.info("no bank for term rarity (%s); using the references at hand", exc)
         return None

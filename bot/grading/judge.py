@@ -16,7 +16,7 @@ wrong rubric point rather than hide it).
 Identical answers graded at the same time (redeliveries, a double click) share one call, and a
 recent answer is not sent again.
 
-Settings (environment or `.env`, bot/settings.py): GRADER_JUDGE_URL (base URL, e.g.
+Settings (environment or `.env`, app/settings.py): GRADER_JUDGE_URL (base URL, e.g.
 http://127.0.0.1:8000 or …/v1), GRADER_JUDGE_MODEL, GRADER_JUDGE_API_KEY, GRADER_JUDGE_TIMEOUT
 (seconds, default 10), GRADER_JUDGE_MAX_CALLS (calls per process per UTC day, default 1000).
 """
@@ -40,8 +40,7 @@ from bot.bank.model import KeyPoint
 from bot.grading import GRADER_VERSION, Assessment, Grade, assess
 from bot.grading.judgements import COVERED, PARTLY
 from bot.grading.score import CORRECT_AT, verdict
-from bot.inbound import clean, plain
-from bot.settings import Settings
+from bot.rules.inbound import clean, plain
 
 if TYPE_CHECKING:
     from bot.bank.model import Question
@@ -75,22 +74,6 @@ class JudgeConfig:
     api_key: str | None = field(default=None, repr=False)
     timeout: float = 10.0
     max_calls_per_day: int = 1000
-
-    @classmethod
-    def from_env(cls, settings: Settings | None = None) -> JudgeConfig | None:
-        """The judge named in the environment or `.env` (like every setting), or None (built-in only)."""
-        settings = settings or Settings()
-        url = (settings.grader_judge_url or "").strip()
-        if not url:
-            return None
-        key = settings.grader_judge_api_key
-        return cls(
-            url=url,
-            model=settings.grader_judge_model.strip() or "default",
-            api_key=key.get_secret_value() if key else None,
-            timeout=settings.grader_judge_timeout,
-            max_calls_per_day=settings.grader_judge_max_calls,
-        )
 
     @property
     def endpoint(self) -> str:
@@ -329,9 +312,6 @@ def bound(judged: Grade, builtin: Grade, found: Assessment) -> Grade:
     )
 
 
-_default: Judge | None = None
-
-
 async def grade_with_judge(
     answer: str,
     references: Sequence[str],
@@ -342,16 +322,10 @@ async def grade_with_judge(
     distractors: Sequence[str] = (),
     judge: Judge | None = None,
 ) -> Grade:
-    """Async grade: the given judge, else one built from the environment, else the built-in grader."""
-    global _default
+    """Async grade: the given judge (the wiring builds it from the settings), else the built-in grader."""
     kwargs = {"key_points": key_points, "prompt": prompt, "aliases": aliases, "distractors": distractors}
     if judge is None:
-        if _default is None:
-            config = JudgeConfig.from_env()
-            if config is None:
-                return assess(answer, references, **kwargs)[0]
-            _default = Judge(config)
-        judge = _default
+        return assess(answer, references, **kwargs)[0]
     return await judge.grade(answer, references, **kwargs)
 
 

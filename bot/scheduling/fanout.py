@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from bot.publishing import RateLimited
+from bot.surface.publishing import RateLimited
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

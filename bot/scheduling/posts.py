@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import daily
 from bot.bank import Bank
-from bot.calendar import local_instant, parse_hhmm, today_in
-from bot.events import Place
+from bot.practice import daily
+from bot.rules.calendar import local_instant, parse_hhmm, today_in
 from bot.store.tables import Channel, DailyPost, Workspace
+from bot.surface.context import Place
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.calendar import DAY_NAMES
-from bot.publishing import ChannelUnavailable, Publisher
+from bot.practice.service import PracticeService
+from bot.rules.calendar import DAY_NAMES
 from bot.scheduling import posts
 from bot.scheduling.fanout import Batcher, FanOut, Gate
 from bot.scheduling.posts import Delivery, Schedule
 from bot.scheduling.senders import sender_for
-from bot.service import PracticeService
-from bot.views import QuestionCard
+from bot.surface.cards import QuestionCard
+from bot.surface.publishing import ChannelUnavailable, Publisher
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -13,18 +13,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import admin, appeals, boards, daily, directory, picking
 from bot.bank import Bank
 from bot.bank.model import Question
-from bot.calendar import today_in, zone
-from bot.charts import StatsPicture, TopicMastery, render_stats_png
 from bot.errors import TryAgain, UserError
-from bot.events import Actor, Place
 from bot.grading import Grade, grade_question
 from bot.grading.judge import Judge, grade_question_with_judge
-from bot.inbound import clean
-from bot.periods import PERIODS
-from bot.review import review
+from bot.practice import appeals, boards, daily, directory, picking
+from bot.practice import channels as admin
+from bot.rules.calendar import today_in, zone
+from bot.rules.inbound import clean
+from bot.rules.periods import PERIODS
+from bot.rules.review import review
+from bot.rules.streaks import Streak, extend_channel, extend_practice, local_day, practice_current
 from bot.store.db import Database
 from bot.store.migrate import ensure_migrated
 from bot.store.renames import follow_renames
@@ -40,8 +40,7 @@ from bot.store.tables import (
     Review,
     Workspace,
 )
-from bot.streaks import Streak, extend_channel, extend_practice, local_day, practice_current
-from bot.views import (
+from bot.surface.cards import (
     AppealView,
     BoardRow,
     ChannelStatus,
@@ -56,6 +55,8 @@ from bot.views import (
     TimezoneView,
     TopicLine,
 )
+from bot.surface.charts import StatsPicture, TopicMastery, render_stats_png
+from bot.surface.context import Actor, Place
 
 log = logging.getLogger(__name__)
 ALREADY_ANSWERED = "You already answered this daily question; only your first answer counts."
@@ -625,8 +626,9 @@ class PracticeService:
     async def decide_appeal(
         self, actor: Actor, appeal_id: int, accept: bool, score: int | None = None, note: str = ""
     ) -> AppealView:
-        """Admins only, never on their own answer unless the only admin (bot.appeals). Accepting rescores the
-        answer and its points; only an answer accepted as correct becomes an accepted alternative."""
+        """Admins only, never on their own answer unless the only admin (bot.practice.appeals).
+        Accepting rescores the answer and its points; only an answer accepted as correct becomes an
+        accepted alternative."""
         now = self.clock()
 
         async def work(session: AsyncSession) -> AppealView:

@@ -8,7 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from bot.bank.loader import Bank, build_bank, load_bank, load_folder
+from app.compose import load_questions
+from bot.bank.loader import Bank, build_bank, load_folder
 from bot.bank.model import TOPICS, Question
 from bot.bank.rubric import RUBRIC_DIR
 from bot.grading.calibration import misfires
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    stats = load_bank().stats()
+    stats = load_questions().stats()
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
         return 0
@@ -59,7 +60,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    questions = [q for q in load_bank().questions if not args.topic or q.topic == args.topic]
+    questions = [q for q in load_questions().questions if not args.topic or q.topic == args.topic]
     if args.json:
         print(json.dumps([q.to_dict() for q in questions], indent=2, ensure_ascii=False))
         return 0
@@ -69,7 +70,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    question = load_bank().get(args.id)
+    question = load_questions().get(args.id)
     if question is None:
         print(f"No question with id {args.id!r}. `interview-bot bank list` shows them.", file=sys.stderr)
         return 1

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot import boards
 from bot.errors import UserError
 from bot.grading.score import CORRECT_AT, verdict
+from bot.practice import boards
 from bot.store.tables import Answer, Appeal, Member, QuestionAlias, QuestionRow, Workspace
-from bot.views import AppealView, DisputeView
+from bot.surface.cards import AppealView, DisputeView
 
 MAX_REASON_CHARS = 1000
 ACCEPTED_SCORE = 90  # an accepted appeal without a score given means "this answer was right"

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.calendar import closes_at, describe_weekdays, next_post, zone
-from bot.settings import get_settings
+from app.settings import get_settings
+from bot.rules.calendar import closes_at, describe_weekdays, next_post, zone
 from bot.store.db import Database
 from bot.store.migrate import ensure_migrated
 from bot.store.tables import Channel, Workspace

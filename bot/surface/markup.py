@@ -10,7 +10,7 @@ from functools import cached_property
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.columns import pad, width
+from bot.surface.columns import pad, width
 
 MORE = "…"
 _PARSER = MarkdownIt("commonmark").enable("table")

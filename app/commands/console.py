@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from adapters.console.app import PLACE, ConsoleSession, run_console
 from adapters.console.publisher import ConsolePublisher
-from adapters.runner import configured_platforms, serve
-from bot.events import Actor
-from bot.runtime import build_service, configure_logging
+from app.compose import build_service, configure_logging
+from app.runner import configured_platforms, serve
+from app.settings import data_folder, get_settings
 from bot.scheduling import DailyScheduler
-from bot.settings import data_folder, get_settings
 from bot.store import migrate
+from bot.surface.context import Actor
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.inbound import clean
+from bot.rules.inbound import clean
 
 
 @dataclass(frozen=True)

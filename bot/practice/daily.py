@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import directory, picking
 from bot.bank import Bank
-from bot.calendar import closes_at
+from bot.practice import directory, picking
+from bot.rules.calendar import closes_at
 from bot.store.tables import Channel, DailyPost
 
 

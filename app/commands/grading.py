@@ -33,14 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.bank import load_bank
+    from app.compose import load_questions
 
     if args.batch:
-        return run_batch(args.batch, args.out, load_bank())
+        return run_batch(args.batch, args.out, load_questions())
     if not args.question_id or args.answer is None:
         print("grade: give --question-id and --answer, or --batch IN.jsonl", file=sys.stderr)
         return 2
-    question = load_bank().get(args.question_id)
+    question = load_questions().get(args.question_id)
     if question is None:
         print(f"grade: no question with id {args.question_id!r}", file=sys.stderr)
         return 2

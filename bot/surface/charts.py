@@ -10,7 +10,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.fonts import drawable, fonts
+from bot.surface.fonts import drawable, fonts
 
 MAX_NAME = 40
 MAX_TOPICS = 12

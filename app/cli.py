@@ -8,18 +8,18 @@ import os
 import sys
 from collections.abc import Sequence
 
+from app.settings import settings_problem
 from bot.errors import SetupError, UserError
-from bot.settings import settings_problem
 
 # Modules with a `register(subparsers)`; channel entry points live with their adapters.
 FEATURES = (
-    "bot.bank.cli",
-    "bot.grading.cli",
-    "bot.store.cli",
-    "bot.scheduling.cli",
-    "bot.doctor",
-    "adapters.console.cli",
-    "adapters.discord.cli",
+    "app.commands.bank",
+    "app.commands.grading",
+    "app.commands.store",
+    "app.commands.scheduling",
+    "app.doctor",
+    "app.commands.console",
+    "app.commands.discord",
 )
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.periods import PERIODS, bucket
+from bot.rules.periods import PERIODS, bucket
 from bot.store.tables import Answer, BoardTotal, Member
-from bot.views import BoardRow
+from bot.surface.cards import BoardRow
 
 WORKSPACE_SCOPE = 0  # channel_id of the whole-workspace rows
 

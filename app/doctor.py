@@ -7,11 +7,11 @@ import asyncio
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from app.settings import Settings, settings_problem
 from bot.bank import load_bank
-from bot.calendar import zone
 from bot.errors import SetupError, UserError
 from bot.grading import GRADER_VERSION
-from bot.settings import Settings, settings_problem
+from bot.rules.calendar import zone
 from bot.store.db import Database, sqlite_file
 from bot.store.migrate import current_revision, head_revision, known_revision, too_new
 

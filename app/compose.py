@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.bank import load_bank
+from app.settings import Settings, get_settings
+from bot.bank import Bank, load_bank
+from bot.grading.idf import use_bank
 from bot.grading.judge import Judge, JudgeConfig
-from bot.service import PracticeService
-from bot.settings import Settings, get_settings
+from bot.practice.service import PracticeService
 from bot.store.db import Database
 
 
@@ -18,11 +19,33 @@ def configure_logging(settings: Settings) -> None:
         logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
+def load_questions(settings: Settings | None = None) -> Bank:
+    """The bank in QUESTIONS_DIR; the grader takes its term rarity from the same bank."""
+    folder = (settings or get_settings()).questions_dir
+    use_bank(folder)
+    return load_bank(folder)
+
+
+def judge_settings(settings: Settings) -> JudgeConfig | None:
+    """The LLM judge the settings name (GRADER_JUDGE_*), or None: the built-in grader alone."""
+    url = (settings.grader_judge_url or "").strip()
+    if not url:
+        return None
+    key = settings.grader_judge_api_key
+    return JudgeConfig(
+        url=url,
+        model=settings.grader_judge_model.strip() or "default",
+        api_key=key.get_secret_value() if key else None,
+        timeout=settings.grader_judge_timeout,
+        max_calls_per_day=settings.grader_judge_max_calls,
+    )
+
+
 async def build_service(database_url: str | None = None, settings: Settings | None = None) -> PracticeService:
     """A started service: migrations checked (NotMigrated says what to run), questions synced."""
     settings = settings or get_settings()
-    bank = load_bank(settings.questions_dir)
-    judge_config = JudgeConfig.from_env(settings)
+    bank = load_questions(settings)
+    judge_config = judge_settings(settings)
     service = PracticeService(
         Database(database_url or settings.database_url),
         bank,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.views import GradeCard
+from bot.surface.cards import GradeCard
 
 COVERED = "✓ Covered"
 MISSED = "○ Missed"

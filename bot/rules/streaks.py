@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.calendar import zone
+from bot.rules.calendar import zone
 
 
 @dataclass(frozen=True)

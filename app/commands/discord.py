@@ -8,7 +8,7 @@ import binascii
 
 import discord
 
-from bot.settings import get_settings
+from app.settings import get_settings
 
 SCOPES = ("bot", "applications.commands")
 PERMISSIONS = discord.Permissions(

@@ -1,6 +1,6 @@
 """Which questions a filter allows, and which quiz question comes next: due reviews first, new ones beside.
 
-Reviews come from every graded answer, daily or quiz (spaced repetition, `bot.review`). While some are
+Reviews come from every graded answer, daily or quiz (spaced repetition, `bot.rules.review`). While some are
 due, every third quiz question is still a new one, so a long review backlog never stops new material.
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.bank import Bank
 from bot.bank.model import Question
 from bot.errors import UserError
+from bot.rules.topics import DIFFICULTIES, match
 from bot.store.tables import QuizAttempt, Review
-from bot.topics import DIFFICULTIES, match
 
 NEW_EVERY = 3  # while reviews are due, one quiz question in this many is new
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import Actor, Place
 from bot.store.tables import Channel, Member, Workspace
+from bot.surface.context import Actor, Place
 
 
 def insert_for(session: AsyncSession, table: Any):

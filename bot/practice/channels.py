@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import directory, picking
-from bot.calendar import (
+from bot.errors import UserError
+from bot.practice import directory, picking
+from bot.rules.calendar import (
     describe_weekdays,
     next_post,
     next_post_day,
@@ -17,11 +18,10 @@ from bot.calendar import (
     today_in,
     zone,
 )
-from bot.errors import UserError
-from bot.events import Actor
+from bot.rules.topics import match_list
 from bot.store.tables import Channel, Workspace
-from bot.topics import match_list
-from bot.views import ChannelStatus
+from bot.surface.cards import ChannelStatus
+from bot.surface.context import Actor
 
 REVEAL_POLICIES = ("after_close", "immediate")
 NOT_ADMIN = "Only workspace admins can do that. Ask an admin, or ask to be added to the bot's admins."

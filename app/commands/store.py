@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.settings import get_settings
+from app.settings import get_settings
 from bot.store import migrate
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from bot.events import Place
-from bot.views import PostSummary, QuestionCard
+from bot.surface.cards import PostSummary, QuestionCard
+from bot.surface.context import Place
 
 
 class ChannelUnavailable(Exception):

@@ -10,10 +10,10 @@ import signal
 from collections.abc import Awaitable
 from datetime import timedelta
 
-from bot.publishing import Runtime
-from bot.runtime import build_service
+from app.compose import build_service
+from app.settings import Settings
 from bot.scheduling import DailyScheduler
-from bot.settings import Settings
+from bot.surface.publishing import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.calendar import zone
 from bot.errors import UserError
+from bot.rules.calendar import zone
 
 PERIODS = ("week", "month", "all")
 ALL_TIME = date(1970, 1, 1)  # the single bucket of the all-time board
