@@ -19,11 +19,18 @@ from bot.surface.cards import (
     TimezoneView,
 )
 from bot.surface.columns import pad, width
-from bot.surface.wording import REFERENCE, TIPS, day_streak, plural, point_sections, points, streaks
+from bot.surface.wording import (
+    PERIOD_NAMES,
+    REFERENCE,
+    TIPS,
+    day_streak,
+    plural,
+    point_sections,
+    points,
+    streaks,
+)
 
 Shown = str | list[RenderableType]  # a plain line (never wrapped or parsed), or parts printed in order
-
-PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
 def question(card: QuestionCard) -> str:

@@ -19,7 +19,7 @@ from bot.surface.cards import (
     StreakView,
     TimezoneView,
 )
-from bot.surface.wording import REFERENCE, TIPS, day_streak, plural, point_sections
+from bot.surface.wording import PERIOD_NAMES, REFERENCE, TIPS, day_streak, plural, point_sections
 
 DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024
@@ -27,7 +27,6 @@ MESSAGE_LIMIT = 6000  # every embed of one message together
 EMBEDS_PER_MESSAGE = 10
 REFERENCE_ON_CARD = 3000  # a longer reference is clipped on the grade card, behind a "Full answer" button
 HEADINGS = 3  # Discord draws #, ## and ###; deeper ones show their hashes
-PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 BLUE, GREEN, AMBER, RED = 0x3B82F6, 0x22C55E, 0xF59E0B, 0xEF4444
 
 

@@ -12,6 +12,7 @@ TIPS = "Interview tips"
 FULL_ANSWER = "Full answer"
 PRACTICE_ONLY = "practice only (already counted today)"
 CLOSED = "This daily question has closed: its reference answer and the top scores are in the reply to it."
+PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}  # the leaderboard's periods
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
