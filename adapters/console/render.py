@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.markdown import Markdown
 
+from bot.surface import wording
 from bot.surface.cards import (
     AppealView,
     ChannelStatus,
@@ -166,23 +167,14 @@ def disputes(views: list[DisputeView]) -> str:
 
 
 def decision(view: AppealView) -> str:
-    own = " (your own answer: decided as the only admin, and marked so)" if view.self_decided else ""
-    if view.state == "accepted":
-        return f"Appeal #{view.appeal_id} accepted: {view.member}'s answer now scores {view.new_score}.{own}"
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+    return wording.decision(view, view.member, whose="your")
 
 
 def appeal_outcome(view: AppealView) -> str:
-    """What the member who appealed is told."""
+    """What the member who appealed is told: the console is shared, so it names them."""
     by = f"{view.decided_by} (on their own answer)" if view.self_decided else view.decided_by
-    if view.state == "accepted":
-        text = (
-            f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was accepted by {by}: your answer "
-            f"now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
-        )
-    else:
-        text = f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was rejected by {by}; "
-        text += f"the score stays {view.score}."
+    text = f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was {view.state} by {by}"
+    text += f"{':' if view.state == 'accepted' else ';'} {wording.appeal_result(view)}"
     return text + (f" Note: {view.note}" if view.note else "")
 
 

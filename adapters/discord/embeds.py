@@ -223,22 +223,12 @@ def disputes(views: list[DisputeView]) -> discord.Embed:
 
 
 def decision(view: AppealView) -> str:
-    own = " (their own answer: decided as the only admin, and marked so)" if view.self_decided else ""
-    if view.state == "accepted":
-        who = user_text(view.member)
-        return f"Appeal #{view.appeal_id} accepted: {who}'s answer now scores {view.new_score}.{own}"
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+    return wording.decision(view, user_text(view.member))
 
 
 def appeal_outcome(view: AppealView) -> str:
     """What the member who appealed is told, in a DM."""
-    by = user_text(view.decided_by or "an admin") + (" (on their own answer)" if view.self_decided else "")
-    text = f"Your appeal #{view.appeal_id} on *{user_text(view.prompt)}* was {view.state} by {by}: "
-    if view.state == "accepted":
-        text += f"your answer now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
-    else:
-        text += f"the score stays {view.score}."
-    return text + (f"\nNote: {user_text(view.note)}" if view.note else "")
+    return wording.appeal_outcome(view, user_text, "*")
 
 
 def timezone(view: TimezoneView) -> str:

@@ -272,22 +272,12 @@ def appeals(views: list[AppealView]) -> list[dict]:
 
 
 def decision(view: AppealView) -> str:
-    own = " (their own answer: decided as the only admin, and marked so)" if view.self_decided else ""
-    if view.state == "accepted":
-        who = escape(view.member)
-        return f"Appeal #{view.appeal_id} accepted: {who}'s answer now scores {view.new_score}.{own}"
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+    return wording.decision(view, escape(view.member))
 
 
 def appeal_outcome(view: AppealView) -> str:
     """What the member who appealed is told, in a DM."""
-    by = escape(view.decided_by or "an admin") + (" (on their own answer)" if view.self_decided else "")
-    text = f"Your appeal #{view.appeal_id} on _{escape(view.prompt)}_ was {view.state} by {by}: "
-    if view.state == "accepted":
-        text += f"your answer now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
-    else:
-        text += f"the score stays {view.score}."
-    return text + (f"\nNote: {escape(view.note)}" if view.note else "")
+    return wording.appeal_outcome(view, escape, "_")
 
 
 def timezone(view: TimezoneView) -> str:
