@@ -119,20 +119,18 @@ def summary(view: PostSummary) -> Shown:
 def status(view: ChannelStatus) -> str:
     if not view.set_up:
         return f"Daily question in #{view.channel}: not set up yet; /setup KEY=VALUE... starts it."
-    state = "on" if view.enabled else "paused"
     lines = [
-        f"Daily question in #{view.channel}: {state}",
-        f"  posts at {view.post_time} ({view.weekdays}, {view.timezone}); closes "
-        + (f"at {view.close_time}" if view.close_time else "an hour before the next post"),
-        f"  topics: {', '.join(view.topics) or 'all'}; difficulty: {view.difficulty or 'any'}; "
-        f"reference shown: {'at once' if view.reveal_policy == 'immediate' else 'after close'}",
+        f"Daily question in #{view.channel}: {wording.channel_state(view)}",
+        f"  {wording.schedule(view)}",
+        f"  topics: {wording.chosen_topics(view)}; difficulty: {wording.chosen_difficulty(view)}; "
+        f"reference shown: {wording.reveal(view)}",
     ]
     if view.next_post_local:
-        lines.append(f"  next post: {view.next_post_local} ({view.next_post_utc})")
+        lines.append(f"  {wording.next_post(view)}")
     if view.skip_date:
-        lines.append(f"  skipping the post of {view.skip_date} (/resume undoes it)")
+        lines.append(f"  {wording.skipping(view, '/resume')}")
     if view.last_error:
-        lines.append(f"  last problem: {view.last_error} ({plural(view.failures, 'failure')} in a row)")
+        lines.append(f"  {wording.last_problem(view, view.last_error)}")
     return "\n".join(lines)
 
 

@@ -173,22 +173,18 @@ def status(view: ChannelStatus) -> discord.Embed:
     if not view.set_up:
         title = f"Daily question in #{user_text(view.channel)}: not set up"
         return discord.Embed(title=title, description="`/daily setup` starts it here.", colour=AMBER)
-    closes = f"at {view.close_time}" if view.close_time else "an hour before the next post"
-    reveal = "at once" if view.reveal_policy == "immediate" else "after close"
     lines = [
-        f"Posts at **{view.post_time}** ({view.weekdays}, {view.timezone}); closes {closes}",
-        f"Topics: {', '.join(view.topics) or 'all'} · difficulty: {view.difficulty or 'any'}",
-        f"Reference shown {reveal}",
+        wording.sentence(wording.schedule(view, time=lambda t: f"**{t}**")),
+        f"Topics: {wording.chosen_topics(view)} · difficulty: {wording.chosen_difficulty(view)}",
+        f"Reference shown {wording.reveal(view)}",
     ]
     if view.next_post_local:
-        lines.append(f"Next post: {view.next_post_local} ({view.next_post_utc})")
+        lines.append(wording.sentence(wording.next_post(view)))
     if view.skip_date:
-        lines.append(f"Skipping the post of {view.skip_date} (`/daily resume` undoes it)")
+        lines.append(wording.sentence(wording.skipping(view, "`/daily resume`")))
     if view.last_error:
-        lines.append(
-            f"Last problem: {user_text(view.last_error)} ({plural(view.failures, 'failure')} in a row)"
-        )
-    title = f"Daily question in #{user_text(view.channel)}: {'on' if view.enabled else 'paused'}"
+        lines.append(wording.sentence(wording.last_problem(view, user_text(view.last_error))))
+    title = f"Daily question in #{user_text(view.channel)}: {wording.channel_state(view)}"
     return discord.Embed(title=title, description="\n".join(lines), colour=BLUE if view.enabled else AMBER)
 
 

@@ -204,18 +204,17 @@ def status(view: ChannelStatus) -> str:
     if not view.set_up:
         return f"*Daily question in #{escape(view.channel)}*: not set up yet; `setup` starts it."
     lines = [
-        f"*Daily question in #{escape(view.channel)}*: {'on' if view.enabled else 'paused'}",
-        f"Posts at {view.post_time} ({view.weekdays}, {view.timezone}); closes "
-        + (f"at {view.close_time}" if view.close_time else "an hour before the next post"),
-        f"Topics: {', '.join(view.topics) or 'all'} · difficulty: {view.difficulty or 'any'} · "
-        + ("reference shown at once" if view.reveal_policy == "immediate" else "reference shown after close"),
+        f"*Daily question in #{escape(view.channel)}*: {wording.channel_state(view)}",
+        wording.sentence(wording.schedule(view)),
+        f"Topics: {wording.chosen_topics(view)} · difficulty: {wording.chosen_difficulty(view)} · "
+        f"reference shown {wording.reveal(view)}",
     ]
     if view.next_post_local:
-        lines.append(f"Next post: {view.next_post_local} ({view.next_post_utc})")
+        lines.append(wording.sentence(wording.next_post(view)))
     if view.skip_date:
-        lines.append(f"Skipping the post of {view.skip_date} (`resume` undoes it)")
+        lines.append(wording.sentence(wording.skipping(view, "`resume`")))
     if view.last_error:
-        lines.append(f"Last problem: {escape(view.last_error)} ({plural(view.failures, 'failure')} in a row)")
+        lines.append(wording.sentence(wording.last_problem(view, escape(view.last_error))))
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.surface.cards import AppealView, GradeCard
+from bot.surface.cards import AppealView, ChannelStatus, GradeCard
 
 COVERED = "✓ Covered"
 MISSED = "○ Missed"
@@ -68,3 +68,45 @@ def appeal_outcome(view: AppealView, shown: Callable[[str], str], emphasis: str)
     prompt = f"{emphasis}{shown(view.prompt)}{emphasis}"
     text = f"Your appeal #{view.appeal_id} on {prompt} was {view.state} by {by}: "
     return text + appeal_result(view) + (f"\nNote: {shown(view.note)}" if view.note else "")
+
+
+def sentence(text: str) -> str:
+    """`text` with its first letter capital, the rest untouched (str.capitalize lowers the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def channel_state(view: ChannelStatus) -> str:
+    return "on" if view.enabled else "paused"
+
+
+def schedule(view: ChannelStatus, time: Callable[[str], str] = str) -> str:
+    """ "posts at 09:00 (mon-fri, Europe/Berlin); closes …"; `time` may mark the post time."""
+    closes = f"at {view.close_time}" if view.close_time else "an hour before the next post"
+    return f"posts at {time(view.post_time)} ({view.weekdays}, {view.timezone}); closes {closes}"
+
+
+def chosen_topics(view: ChannelStatus) -> str:
+    return ", ".join(view.topics) or "all"
+
+
+def chosen_difficulty(view: ChannelStatus) -> str:
+    return view.difficulty or "any"
+
+
+def reveal(view: ChannelStatus) -> str:
+    """When members see the reference answer: "reference shown " + this."""
+    return "at once" if view.reveal_policy == "immediate" else "after close"
+
+
+def next_post(view: ChannelStatus) -> str:
+    return f"next post: {view.next_post_local} ({view.next_post_utc})"
+
+
+def skipping(view: ChannelStatus, resume: str) -> str:
+    """`resume` is the platform's spelling of the command that undoes the skip."""
+    return f"skipping the post of {view.skip_date} ({resume} undoes it)"
+
+
+def last_problem(view: ChannelStatus, error: str) -> str:
+    """`error` is the last posting error, escaped for the platform."""
+    return f"last problem: {error} ({plural(view.failures, 'failure')} in a row)"
