@@ -66,14 +66,13 @@ def leaderboard(board: Leaderboard) -> str:
     """Columns by display width, so a CJK or emoji name keeps the points in line."""
     lines = [f"Leaderboard · {PERIOD_NAMES[board.period]} · {board.scope}"]
     if not board.rows:
-        lines.append("No points yet. Answer a question to get on the board.")
+        lines.append(wording.EMPTY_BOARD)
     cells = max((width(r.member) for r in board.rows), default=0)
     for r in board.rows:
         answers = plural(r.answers, "answer")
         lines.append(f"{r.rank:>3}. {pad(r.member, cells)}  {r.points:>6} pts  ({answers})")
     if board.me and all(r.rank != board.me.rank for r in board.rows):
-        me = board.me
-        lines.append(f"You: #{me.rank} with {me.points} pts ({plural(me.answers, 'answer')})")
+        lines.append(f"{wording.your_place(board.me)} ({plural(board.me.answers, 'answer')})")
     return "\n".join(lines)
 
 
@@ -136,13 +135,13 @@ def status(view: ChannelStatus) -> str:
 
 def appeals(views: list[AppealView]) -> str:
     if not views:
-        return "No pending appeals."
+        return wording.NO_APPEALS
     lines = ["Pending appeals:"]
     for v in views:
         lines += [
             f"  #{v.appeal_id} {v.member} · score {v.score} · {v.prompt}",
             f"     answer: {v.answer}",
-            f"     reason: {v.reason or '(none given)'}",
+            f"     reason: {v.reason or wording.NO_REASON}",
         ]
     lines.append("Decide with /accept ID [SCORE] or /reject ID [NOTE].")
     return "\n".join(lines)

@@ -134,14 +134,9 @@ def summary(view: PostSummary) -> list[list[discord.Embed]]:
 
 
 def leaderboard(board: Leaderboard) -> discord.Embed:
-    lines = [
-        f"{r.rank}. {user_text(r.member)} · {r.points} pts ({plural(r.answers, 'answer')})"
-        for r in board.rows
-    ]
-    if not lines:
-        lines = ["No points yet. Answer a question to get on the board."]
+    lines = [wording.board_row(r, user_text(r.member)) for r in board.rows] or [wording.EMPTY_BOARD]
     if board.me and all(r.rank != board.me.rank for r in board.rows):
-        lines.append(f"\nYou: #{board.me.rank} with {board.me.points} pts")
+        lines.append(f"\n{wording.your_place(board.me)}")
     title = f"Leaderboard · {PERIOD_NAMES[board.period]} · {board.scope}"
     return discord.Embed(title=title, description=clip("\n".join(lines), DESCRIPTION_LIMIT), colour=BLUE)
 
@@ -196,7 +191,7 @@ def appeal(view: AppealView) -> discord.Embed:
     )
     embed.add_field(name="Answer", value=clip(user_text(view.answer), FIELD_LIMIT), inline=False)
     embed.add_field(
-        name="Reason", value=clip(user_text(view.reason or "(none given)"), FIELD_LIMIT), inline=False
+        name="Reason", value=clip(user_text(view.reason or wording.NO_REASON), FIELD_LIMIT), inline=False
     )
     return embed
 

@@ -167,12 +167,10 @@ def summary(view: PostSummary) -> list[list[dict]]:
 def leaderboard(board: Leaderboard) -> str:
     lines = [f"*Leaderboard* · {PERIOD_NAMES[board.period]} · {board.scope}"]
     if not board.rows:
-        lines.append("No points yet. Answer a question to get on the board.")
-    lines += [
-        f"{r.rank}. {escape(r.member)} · {r.points} pts ({plural(r.answers, 'answer')})" for r in board.rows
-    ]
+        lines.append(wording.EMPTY_BOARD)
+    lines += [wording.board_row(r, escape(r.member)) for r in board.rows]
     if board.me and all(r.rank != board.me.rank for r in board.rows):
-        lines.append(f"You: #{board.me.rank} with {board.me.points} pts")
+        lines.append(wording.your_place(board.me))
     return "\n".join(lines)
 
 
@@ -240,13 +238,13 @@ def appeals(views: list[AppealView]) -> list[dict]:
     """The oldest pending appeals, each with its decision controls; as many as leave room in one message
     (Slack takes 50 blocks) for the disputed grades beside them."""
     if not views:
-        return [section("No pending appeals.")]
+        return [section(wording.NO_APPEALS)]
     blocks = []
     for v in views[:APPEALS_SHOWN]:
         blocks.append(
             section(
                 f"*Appeal #{v.appeal_id}* · {escape(v.member)} · score {v.score}\n_{escape(v.prompt)}_\n"
-                f"*Answer:* {escape(v.answer)}\n*Reason:* {escape(v.reason or '(none given)')}"
+                f"*Answer:* {escape(v.answer)}\n*Reason:* {escape(v.reason or wording.NO_REASON)}"
             )
         )
         scores = [
@@ -266,7 +264,7 @@ def appeals(views: list[AppealView]) -> list[dict]:
             }
         )
     if len(views) > APPEALS_SHOWN:
-        blocks.append(context(f"{len(views) - APPEALS_SHOWN} more pending: decide these and list again."))
+        blocks.append(context(wording.more_pending(len(views) - APPEALS_SHOWN)))
     return blocks
 
 

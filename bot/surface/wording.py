@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.surface.cards import AppealView, ChannelStatus, GradeCard
+from bot.surface.cards import AppealView, BoardRow, ChannelStatus, GradeCard
 
 COVERED = "✓ Covered"
 MISSED = "○ Missed"
@@ -15,6 +15,9 @@ FULL_ANSWER = "Full answer"
 PRACTICE_ONLY = "practice only (already counted today)"
 CLOSED = "This daily question has closed: its reference answer and the top scores are in the reply to it."
 PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}  # the leaderboard's periods
+EMPTY_BOARD = "No points yet. Answer a question to get on the board."
+NO_APPEALS = "No pending appeals."
+NO_REASON = "(none given)"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -29,6 +32,20 @@ def day_streak(days: int) -> str:
 
 def points(card: GradeCard) -> str:
     return f"+{card.points} points" if card.counted else PRACTICE_ONLY
+
+
+def board_row(row: BoardRow, member: str) -> str:
+    """A leaderboard line in chat; `member` comes escaped for the platform."""
+    return f"{row.rank}. {member} · {row.points} pts ({plural(row.answers, 'answer')})"
+
+
+def your_place(me: BoardRow) -> str:
+    """The asking member's own line, when they are not among the rows shown."""
+    return f"You: #{me.rank} with {me.points} pts"
+
+
+def more_pending(count: int) -> str:
+    return f"{count} more pending: decide these and list again."
 
 
 def streaks(card: GradeCard) -> str:
