@@ -20,12 +20,12 @@ from bot.surface.cards import (
     StreakView,
     TimezoneView,
 )
+from bot.surface.limits import ANSWER_CHARS
 from bot.surface.wording import FULL_ANSWER, PERIOD_NAMES, REFERENCE, TIPS, day_streak, plural, point_sections
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
 REFERENCE_ON_CARD = 3_000  # a longer reference is clipped on the grade card, behind a "Full answer" button
 REFERENCE_PIECE = 10_000  # per message: with the tips, within the 12,000 all markdown blocks may hold
-ANSWER_LIMIT = 3000  # the modal's input bound (the core refuses more than 4,000 characters anyway)
 APPEALS_SHOWN = 15  # two blocks each, beside up to 11 for disputed grades, within Slack's 50 per message
 
 
@@ -295,7 +295,7 @@ def answer_modal(callback: str, metadata: dict, card: QuestionCard) -> dict:
             "type": "plain_text_input",
             "action_id": "text",
             "multiline": True,
-            "max_length": ANSWER_LIMIT,
+            "max_length": ANSWER_CHARS,
         },
     }
     return {
