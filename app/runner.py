@@ -16,6 +16,8 @@ from bot.scheduling import DailyScheduler
 from bot.surface.publishing import Runtime
 
 log = logging.getLogger(__name__)
+# Where each platform's connection is built (`build_runtime`): imported only when its token is set.
+CONNECTIONS = {"slack": "adapters.slack.server", "discord": "adapters.discord.gateway"}
 
 
 def configured_platforms(settings: Settings) -> list[str]:
@@ -37,7 +39,7 @@ async def serve(settings: Settings, platforms: list[str]) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         for platform in platforms:
-            module = importlib.import_module(f"adapters.{platform}.runtime")
+            module = importlib.import_module(CONNECTIONS[platform])
             runtime = module.build_runtime(service, settings)
             runtimes.append(runtime)  # closed below even when its start is cut short
             if not await _unless_stopped(runtime.start(), stop):

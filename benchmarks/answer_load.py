@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from adapters.slack.runtime import SlackRuntime  # noqa: E402
+from adapters.slack.server import SlackServer  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from benchmarks.scratch import scratch_database  # noqa: E402
 from bot.bank import load_bank  # noqa: E402
@@ -197,7 +197,7 @@ async def serve(url: str, api, load) -> tuple[int, int]:
         slack_client_id=None,
         slack_client_secret=None,
     )
-    runtime = SlackRuntime(service, settings)
+    runtime = SlackServer(service, settings)
     await runtime.start()
     place = Place("slack", "T1", "C1")
     await service.configure_channel(Actor(place, "UADMIN", is_admin=True))  # setup switches posting on

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from adapters.slack.runtime import SlackRuntime
+from adapters.slack.server import SlackServer
 from app.settings import Settings
 from bot.practice.service import PracticeService
 from bot.store.tables import Answer
@@ -26,7 +26,7 @@ GOOD = "Attention lets each token weigh every other token with queries keys and 
 class Slack:
     """Sends what Slack would send to the running app, signed, and reads what the app sent back."""
 
-    def __init__(self, runtime: SlackRuntime, fake: FakeSlack, http: aiohttp.ClientSession) -> None:
+    def __init__(self, runtime: SlackServer, fake: FakeSlack, http: aiohttp.ClientSession) -> None:
         self.runtime, self.fake, self.http = runtime, fake, http
         self.url = f"http://127.0.0.1:{runtime.port}"
         self._responses = 0
@@ -133,7 +133,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def slack(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Slack]:
-    runtime = SlackRuntime(service, settings_for(fake, slack_bot_token="xoxb-T1"))
+    runtime = SlackServer(service, settings_for(fake, slack_bot_token="xoxb-T1"))
     await runtime.start()
     async with aiohttp.ClientSession() as http:
         yield Slack(runtime, fake, http)

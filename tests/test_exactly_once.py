@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
-from adapters.slack.runtime import SlackRuntime
+from adapters.slack.server import SlackServer
 from app.settings import Settings
 from bot.bank import Bank
 from bot.practice.service import PracticeService
@@ -57,7 +57,7 @@ async def test_slack_reset_after_accepting_the_card_leaves_one_copy(
 ) -> None:
     proxy = ResettingProxy(int(fake.base.rsplit(":", 1)[1]), trigger=b"chat.postMessage")
     await proxy.start()
-    runtime = SlackRuntime(
+    runtime = SlackServer(
         service,
         settings_for(fake, slack_bot_token="xoxb-T1", slack_api_url=f"http://127.0.0.1:{proxy.port}/api/"),
     )

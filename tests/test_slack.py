@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select, update
 
-from adapters.slack.runtime import SlackRuntime
+from adapters.slack.server import SlackServer
 from app.settings import Settings
 from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler
@@ -250,7 +250,7 @@ async def test_unreachable_channel_raises_for_the_scheduler_and_admins_hear_of_i
 async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
     service: PracticeService, fake: FakeSlack
 ) -> None:
-    runtime = SlackRuntime(service, settings_for(fake, slack_client_id="111.222", slack_client_secret="shh"))
+    runtime = SlackServer(service, settings_for(fake, slack_client_id="111.222", slack_client_secret="shh"))
     await runtime.start()
     try:
         async with aiohttp.ClientSession() as http:
@@ -288,7 +288,7 @@ async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
 def test_manifest_asks_for_exactly_what_the_app_uses() -> None:
     import yaml
 
-    from adapters.slack.runtime import BOT_SCOPES
+    from adapters.slack.server import BOT_SCOPES
 
     manifest = yaml.safe_load((Path(__file__).parents[1] / "adapters/slack/manifest.yml").read_text())
     assert manifest["oauth_config"]["scopes"]["bot"] == BOT_SCOPES
@@ -298,7 +298,7 @@ def test_manifest_asks_for_exactly_what_the_app_uses() -> None:
 
 async def test_a_burst_of_answers_makes_few_card_edits(service: PracticeService, fake: FakeSlack) -> None:
     """Rate limits: the public card's "N answered" is refreshed once per interval, not once per answer."""
-    runtime = SlackRuntime(service, settings_for(fake, slack_bot_token="xoxb-T1", card_refresh_seconds=2))
+    runtime = SlackServer(service, settings_for(fake, slack_bot_token="xoxb-T1", card_refresh_seconds=2))
     await runtime.start()
     try:
         async with aiohttp.ClientSession() as http:

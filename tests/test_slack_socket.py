@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_bolt.listener.async_listener_completion_handler import AsyncListenerCompletionHandler
 
-from adapters.slack.runtime import SlackRuntime
+from adapters.slack.server import SlackServer
 from bot.practice.service import PracticeService
 from tests.conftest import set_up_channel
 from tests.slack_fake import FakeSlack
@@ -35,7 +35,7 @@ class Finished(AsyncListenerCompletionHandler):
 class Socket:
     """Sends envelopes over the socket the client is connected to, as Slack does, and waits for answers."""
 
-    def __init__(self, runtime: SlackRuntime, fake: FakeSlack, finished: Finished) -> None:
+    def __init__(self, runtime: SlackServer, fake: FakeSlack, finished: Finished) -> None:
         self.runtime, self.fake, self.finished = runtime, fake, finished
         self._ids = itertools.count(1)
 
@@ -141,7 +141,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def socket(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Socket]:
     settings = settings_for(fake, slack_bot_token="xoxb-T1", slack_app_token="xapp-1-A1-test")
-    runtime = SlackRuntime(service, settings)
+    runtime = SlackServer(service, settings)
     finished = Finished(fake)
     runtime.app.listener_runner.listener_completion_handler = finished
     await runtime.start()

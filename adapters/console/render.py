@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.markdown import Markdown
 
+from bot.surface import wording
 from bot.surface.cards import (
     AppealView,
     ChannelStatus,
@@ -19,11 +20,18 @@ from bot.surface.cards import (
     TimezoneView,
 )
 from bot.surface.columns import pad, width
-from bot.surface.wording import REFERENCE, TIPS, day_streak, plural, point_sections, points, streaks
+from bot.surface.wording import (
+    PERIOD_NAMES,
+    REFERENCE,
+    TIPS,
+    day_streak,
+    plural,
+    point_sections,
+    points,
+    streaks,
+)
 
 Shown = str | list[RenderableType]  # a plain line (never wrapped or parsed), or parts printed in order
-
-PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
 def question(card: QuestionCard) -> str:
@@ -58,14 +66,13 @@ def leaderboard(board: Leaderboard) -> str:
     """Columns by display width, so a CJK or emoji name keeps the points in line."""
     lines = [f"Leaderboard · {PERIOD_NAMES[board.period]} · {board.scope}"]
     if not board.rows:
-        lines.append("No points yet. Answer a question to get on the board.")
+        lines.append(wording.EMPTY_BOARD)
     cells = max((width(r.member) for r in board.rows), default=0)
     for r in board.rows:
         answers = plural(r.answers, "answer")
         lines.append(f"{r.rank:>3}. {pad(r.member, cells)}  {r.points:>6} pts  ({answers})")
     if board.me and all(r.rank != board.me.rank for r in board.rows):
-        me = board.me
-        lines.append(f"You: #{me.rank} with {me.points} pts ({plural(me.answers, 'answer')})")
+        lines.append(f"{wording.your_place(board.me)} ({plural(board.me.answers, 'answer')})")
     return "\n".join(lines)
 
 
@@ -111,32 +118,30 @@ def summary(view: PostSummary) -> Shown:
 def status(view: ChannelStatus) -> str:
     if not view.set_up:
         return f"Daily question in #{view.channel}: not set up yet; /setup KEY=VALUE... starts it."
-    state = "on" if view.enabled else "paused"
     lines = [
-        f"Daily question in #{view.channel}: {state}",
-        f"  posts at {view.post_time} ({view.weekdays}, {view.timezone}); closes "
-        + (f"at {view.close_time}" if view.close_time else "an hour before the next post"),
-        f"  topics: {', '.join(view.topics) or 'all'}; difficulty: {view.difficulty or 'any'}; "
-        f"reference shown: {'at once' if view.reveal_policy == 'immediate' else 'after close'}",
+        f"Daily question in #{view.channel}: {wording.channel_state(view)}",
+        f"  {wording.schedule(view)}",
+        f"  topics: {wording.chosen_topics(view)}; difficulty: {wording.chosen_difficulty(view)}; "
+        f"reference shown: {wording.reveal(view)}",
     ]
     if view.next_post_local:
-        lines.append(f"  next post: {view.next_post_local} ({view.next_post_utc})")
+        lines.append(f"  {wording.next_post(view)}")
     if view.skip_date:
-        lines.append(f"  skipping the post of {view.skip_date} (/resume undoes it)")
+        lines.append(f"  {wording.skipping(view, '/resume')}")
     if view.last_error:
-        lines.append(f"  last problem: {view.last_error} ({plural(view.failures, 'failure')} in a row)")
+        lines.append(f"  {wording.last_problem(view, view.last_error)}")
     return "\n".join(lines)
 
 
 def appeals(views: list[AppealView]) -> str:
     if not views:
-        return "No pending appeals."
+        return wording.NO_APPEALS
     lines = ["Pending appeals:"]
     for v in views:
         lines += [
             f"  #{v.appeal_id} {v.member} · score {v.score} · {v.prompt}",
             f"     answer: {v.answer}",
-            f"     reason: {v.reason or '(none given)'}",
+            f"     reason: {v.reason or wording.NO_REASON}",
         ]
     lines.append("Decide with /accept ID [SCORE] or /reject ID [NOTE].")
     return "\n".join(lines)
@@ -159,23 +164,14 @@ def disputes(views: list[DisputeView]) -> str:
 
 
 def decision(view: AppealView) -> str:
-    own = " (your own answer: decided as the only admin, and marked so)" if view.self_decided else ""
-    if view.state == "accepted":
-        return f"Appeal #{view.appeal_id} accepted: {view.member}'s answer now scores {view.new_score}.{own}"
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+    return wording.decision(view, view.member, whose="your")
 
 
 def appeal_outcome(view: AppealView) -> str:
-    """What the member who appealed is told."""
+    """What the member who appealed is told: the console is shared, so it names them."""
     by = f"{view.decided_by} (on their own answer)" if view.self_decided else view.decided_by
-    if view.state == "accepted":
-        text = (
-            f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was accepted by {by}: your answer "
-            f"now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
-        )
-    else:
-        text = f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was rejected by {by}; "
-        text += f"the score stays {view.score}."
+    text = f"{view.member}: your appeal #{view.appeal_id} ({view.prompt}) was {view.state} by {by}"
+    text += f"{':' if view.state == 'accepted' else ';'} {wording.appeal_result(view)}"
     return text + (f" Note: {view.note}" if view.note else "")
 
 

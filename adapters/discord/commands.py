@@ -15,6 +15,7 @@ from adapters.discord.views import AcceptScore, QuizAnswer, RejectAppeal, servic
 from bot.errors import UserError
 from bot.practice.appeals import accept_scores
 from bot.rules.topics import suggestions
+from bot.surface import wording
 
 HELP = (
     "**/quiz** [topic] [difficulty] — a private question for you\n"
@@ -136,16 +137,14 @@ async def appeals(interaction: discord.Interaction) -> None:
     pending = await service.pending_appeals(who)
     disputed = await service.disputed_grades(who)
     if not pending:
-        await interaction.followup.send("No pending appeals.", ephemeral=True)
+        await interaction.followup.send(wording.NO_APPEALS, ephemeral=True)
     for item in pending[:10]:
         view = discord.ui.View(timeout=None)
         view.add_item(AcceptScore(item.appeal_id, accept_scores(item.score)))
         view.add_item(RejectAppeal(item.appeal_id))
         await interaction.followup.send(embed=embeds.appeal(item), view=view, ephemeral=True)
     if len(pending) > 10:
-        await interaction.followup.send(
-            f"{len(pending) - 10} more pending: decide these and list again.", ephemeral=True
-        )
+        await interaction.followup.send(wording.more_pending(len(pending) - 10), ephemeral=True)
     if disputed:
         await interaction.followup.send(embed=embeds.disputes(disputed), ephemeral=True)
 

@@ -19,7 +19,7 @@ from bot.surface.cards import (
     StreakView,
     TimezoneView,
 )
-from bot.surface.wording import REFERENCE, TIPS, day_streak, plural, point_sections
+from bot.surface.wording import PERIOD_NAMES, REFERENCE, TIPS, day_streak, plural, point_sections
 
 DESCRIPTION_LIMIT = 4096
 FIELD_LIMIT = 1024
@@ -27,7 +27,6 @@ MESSAGE_LIMIT = 6000  # every embed of one message together
 EMBEDS_PER_MESSAGE = 10
 REFERENCE_ON_CARD = 3000  # a longer reference is clipped on the grade card, behind a "Full answer" button
 HEADINGS = 3  # Discord draws #, ## and ###; deeper ones show their hashes
-PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 BLUE, GREEN, AMBER, RED = 0x3B82F6, 0x22C55E, 0xF59E0B, 0xEF4444
 
 
@@ -135,14 +134,9 @@ def summary(view: PostSummary) -> list[list[discord.Embed]]:
 
 
 def leaderboard(board: Leaderboard) -> discord.Embed:
-    lines = [
-        f"{r.rank}. {user_text(r.member)} · {r.points} pts ({plural(r.answers, 'answer')})"
-        for r in board.rows
-    ]
-    if not lines:
-        lines = ["No points yet. Answer a question to get on the board."]
+    lines = [wording.board_row(r, user_text(r.member)) for r in board.rows] or [wording.EMPTY_BOARD]
     if board.me and all(r.rank != board.me.rank for r in board.rows):
-        lines.append(f"\nYou: #{board.me.rank} with {board.me.points} pts")
+        lines.append(f"\n{wording.your_place(board.me)}")
     title = f"Leaderboard · {PERIOD_NAMES[board.period]} · {board.scope}"
     return discord.Embed(title=title, description=clip("\n".join(lines), DESCRIPTION_LIMIT), colour=BLUE)
 
@@ -174,22 +168,18 @@ def status(view: ChannelStatus) -> discord.Embed:
     if not view.set_up:
         title = f"Daily question in #{user_text(view.channel)}: not set up"
         return discord.Embed(title=title, description="`/daily setup` starts it here.", colour=AMBER)
-    closes = f"at {view.close_time}" if view.close_time else "an hour before the next post"
-    reveal = "at once" if view.reveal_policy == "immediate" else "after close"
     lines = [
-        f"Posts at **{view.post_time}** ({view.weekdays}, {view.timezone}); closes {closes}",
-        f"Topics: {', '.join(view.topics) or 'all'} · difficulty: {view.difficulty or 'any'}",
-        f"Reference shown {reveal}",
+        wording.sentence(wording.schedule(view, time=lambda t: f"**{t}**")),
+        f"Topics: {wording.chosen_topics(view)} · difficulty: {wording.chosen_difficulty(view)}",
+        f"Reference shown {wording.reveal(view)}",
     ]
     if view.next_post_local:
-        lines.append(f"Next post: {view.next_post_local} ({view.next_post_utc})")
+        lines.append(wording.sentence(wording.next_post(view)))
     if view.skip_date:
-        lines.append(f"Skipping the post of {view.skip_date} (`/daily resume` undoes it)")
+        lines.append(wording.sentence(wording.skipping(view, "`/daily resume`")))
     if view.last_error:
-        lines.append(
-            f"Last problem: {user_text(view.last_error)} ({plural(view.failures, 'failure')} in a row)"
-        )
-    title = f"Daily question in #{user_text(view.channel)}: {'on' if view.enabled else 'paused'}"
+        lines.append(wording.sentence(wording.last_problem(view, user_text(view.last_error))))
+    title = f"Daily question in #{user_text(view.channel)}: {wording.channel_state(view)}"
     return discord.Embed(title=title, description="\n".join(lines), colour=BLUE if view.enabled else AMBER)
 
 
@@ -201,7 +191,7 @@ def appeal(view: AppealView) -> discord.Embed:
     )
     embed.add_field(name="Answer", value=clip(user_text(view.answer), FIELD_LIMIT), inline=False)
     embed.add_field(
-        name="Reason", value=clip(user_text(view.reason or "(none given)"), FIELD_LIMIT), inline=False
+        name="Reason", value=clip(user_text(view.reason or wording.NO_REASON), FIELD_LIMIT), inline=False
     )
     return embed
 
@@ -224,22 +214,12 @@ def disputes(views: list[DisputeView]) -> discord.Embed:
 
 
 def decision(view: AppealView) -> str:
-    own = " (their own answer: decided as the only admin, and marked so)" if view.self_decided else ""
-    if view.state == "accepted":
-        who = user_text(view.member)
-        return f"Appeal #{view.appeal_id} accepted: {who}'s answer now scores {view.new_score}.{own}"
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+    return wording.decision(view, user_text(view.member))
 
 
 def appeal_outcome(view: AppealView) -> str:
     """What the member who appealed is told, in a DM."""
-    by = user_text(view.decided_by or "an admin") + (" (on their own answer)" if view.self_decided else "")
-    text = f"Your appeal #{view.appeal_id} on *{user_text(view.prompt)}* was {view.state} by {by}: "
-    if view.state == "accepted":
-        text += f"your answer now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
-    else:
-        text += f"the score stays {view.score}."
-    return text + (f"\nNote: {user_text(view.note)}" if view.note else "")
+    return wording.appeal_outcome(view, user_text, "*")
 
 
 def timezone(view: TimezoneView) -> str:

@@ -13,10 +13,10 @@ from adapters.discord.people import actor
 from bot.errors import UserError
 from bot.practice.service import PracticeService, check_answer_text
 from bot.surface.cards import QuestionCard
+from bot.surface.limits import ANSWER_CHARS
 from bot.surface.wording import CLOSED, FULL_ANSWER
 
 log = logging.getLogger(__name__)
-ANSWER_LIMIT = 3000
 PROMPT_LIMIT = 4000  # a modal text display's content
 
 
@@ -45,7 +45,7 @@ class AnswerModal(discord.ui.Modal):
         )
         self.text = discord.ui.TextInput(
             style=discord.TextStyle.paragraph,
-            max_length=ANSWER_LIMIT,
+            max_length=ANSWER_CHARS,
             placeholder="Answer in your own words",
             custom_id="answer",
         )

@@ -20,14 +20,13 @@ from bot.surface.cards import (
     StreakView,
     TimezoneView,
 )
-from bot.surface.wording import FULL_ANSWER, REFERENCE, TIPS, day_streak, plural, point_sections
+from bot.surface.limits import ANSWER_CHARS
+from bot.surface.wording import FULL_ANSWER, PERIOD_NAMES, REFERENCE, TIPS, day_streak, plural, point_sections
 
 SECTION_LIMIT = 3000  # Block Kit's limit for a section's text
 REFERENCE_ON_CARD = 3_000  # a longer reference is clipped on the grade card, behind a "Full answer" button
 REFERENCE_PIECE = 10_000  # per message: with the tips, within the 12,000 all markdown blocks may hold
-ANSWER_LIMIT = 3000  # the modal's input bound (the core refuses more than 4,000 characters anyway)
 APPEALS_SHOWN = 15  # two blocks each, beside up to 11 for disputed grades, within Slack's 50 per message
-PERIOD_NAMES = {"week": "this week", "month": "this month", "all": "all time"}
 
 
 def escape(text: str) -> str:
@@ -168,12 +167,10 @@ def summary(view: PostSummary) -> list[list[dict]]:
 def leaderboard(board: Leaderboard) -> str:
     lines = [f"*Leaderboard* · {PERIOD_NAMES[board.period]} · {board.scope}"]
     if not board.rows:
-        lines.append("No points yet. Answer a question to get on the board.")
-    lines += [
-        f"{r.rank}. {escape(r.member)} · {r.points} pts ({plural(r.answers, 'answer')})" for r in board.rows
-    ]
+        lines.append(wording.EMPTY_BOARD)
+    lines += [wording.board_row(r, escape(r.member)) for r in board.rows]
     if board.me and all(r.rank != board.me.rank for r in board.rows):
-        lines.append(f"You: #{board.me.rank} with {board.me.points} pts")
+        lines.append(wording.your_place(board.me))
     return "\n".join(lines)
 
 
@@ -205,18 +202,17 @@ def status(view: ChannelStatus) -> str:
     if not view.set_up:
         return f"*Daily question in #{escape(view.channel)}*: not set up yet; `setup` starts it."
     lines = [
-        f"*Daily question in #{escape(view.channel)}*: {'on' if view.enabled else 'paused'}",
-        f"Posts at {view.post_time} ({view.weekdays}, {view.timezone}); closes "
-        + (f"at {view.close_time}" if view.close_time else "an hour before the next post"),
-        f"Topics: {', '.join(view.topics) or 'all'} · difficulty: {view.difficulty or 'any'} · "
-        + ("reference shown at once" if view.reveal_policy == "immediate" else "reference shown after close"),
+        f"*Daily question in #{escape(view.channel)}*: {wording.channel_state(view)}",
+        wording.sentence(wording.schedule(view)),
+        f"Topics: {wording.chosen_topics(view)} · difficulty: {wording.chosen_difficulty(view)} · "
+        f"reference shown {wording.reveal(view)}",
     ]
     if view.next_post_local:
-        lines.append(f"Next post: {view.next_post_local} ({view.next_post_utc})")
+        lines.append(wording.sentence(wording.next_post(view)))
     if view.skip_date:
-        lines.append(f"Skipping the post of {view.skip_date} (`resume` undoes it)")
+        lines.append(wording.sentence(wording.skipping(view, "`resume`")))
     if view.last_error:
-        lines.append(f"Last problem: {escape(view.last_error)} ({plural(view.failures, 'failure')} in a row)")
+        lines.append(wording.sentence(wording.last_problem(view, escape(view.last_error))))
     return "\n".join(lines)
 
 
@@ -242,13 +238,13 @@ def appeals(views: list[AppealView]) -> list[dict]:
     """The oldest pending appeals, each with its decision controls; as many as leave room in one message
     (Slack takes 50 blocks) for the disputed grades beside them."""
     if not views:
-        return [section("No pending appeals.")]
+        return [section(wording.NO_APPEALS)]
     blocks = []
     for v in views[:APPEALS_SHOWN]:
         blocks.append(
             section(
                 f"*Appeal #{v.appeal_id}* · {escape(v.member)} · score {v.score}\n_{escape(v.prompt)}_\n"
-                f"*Answer:* {escape(v.answer)}\n*Reason:* {escape(v.reason or '(none given)')}"
+                f"*Answer:* {escape(v.answer)}\n*Reason:* {escape(v.reason or wording.NO_REASON)}"
             )
         )
         scores = [
@@ -268,27 +264,17 @@ def appeals(views: list[AppealView]) -> list[dict]:
             }
         )
     if len(views) > APPEALS_SHOWN:
-        blocks.append(context(f"{len(views) - APPEALS_SHOWN} more pending: decide these and list again."))
+        blocks.append(context(wording.more_pending(len(views) - APPEALS_SHOWN)))
     return blocks
 
 
 def decision(view: AppealView) -> str:
-    own = " (their own answer: decided as the only admin, and marked so)" if view.self_decided else ""
-    if view.state == "accepted":
-        who = escape(view.member)
-        return f"Appeal #{view.appeal_id} accepted: {who}'s answer now scores {view.new_score}.{own}"
-    return f"Appeal #{view.appeal_id} rejected; the score stays {view.score}.{own}"
+    return wording.decision(view, escape(view.member))
 
 
 def appeal_outcome(view: AppealView) -> str:
     """What the member who appealed is told, in a DM."""
-    by = escape(view.decided_by or "an admin") + (" (on their own answer)" if view.self_decided else "")
-    text = f"Your appeal #{view.appeal_id} on _{escape(view.prompt)}_ was {view.state} by {by}: "
-    if view.state == "accepted":
-        text += f"your answer now scores {view.new_score}/100 and is worth {plural(view.points, 'point')}."
-    else:
-        text += f"the score stays {view.score}."
-    return text + (f"\nNote: {escape(view.note)}" if view.note else "")
+    return wording.appeal_outcome(view, escape, "_")
 
 
 def timezone(view: TimezoneView) -> str:
@@ -309,7 +295,7 @@ def answer_modal(callback: str, metadata: dict, card: QuestionCard) -> dict:
             "type": "plain_text_input",
             "action_id": "text",
             "multiline": True,
-            "max_length": ANSWER_LIMIT,
+            "max_length": ANSWER_CHARS,
         },
     }
     return {

@@ -73,7 +73,7 @@ def web_client(
     return client
 
 
-class SlackRuntime:
+class SlackServer:
     def __init__(self, service: PracticeService, settings: Settings) -> None:
         self.settings = settings
         self.http = aiohttp.ClientSession()
@@ -198,5 +198,5 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def build_runtime(service: PracticeService, settings: Settings) -> SlackRuntime:
-    return SlackRuntime(service, settings)
+def build_runtime(service: PracticeService, settings: Settings) -> SlackServer:
+    return SlackServer(service, settings)

@@ -10,26 +10,26 @@ from app.settings import Settings
 from bot.practice.service import PracticeService
 
 
-class DiscordRuntime:
+class DiscordGateway:
     def __init__(self, service: PracticeService, settings: Settings) -> None:
         if settings.discord_token is None:
             raise RuntimeError("Discord needs DISCORD_TOKEN.")
         self.settings = settings
         self.client = InterviewBot(service, settings)
         self.publisher = DiscordPublisher(self.client)
-        self._gateway: asyncio.Task | None = None
+        self._connection: asyncio.Task | None = None
 
     async def start(self) -> None:
         await self.client.login(self.settings.discord_token.get_secret_value())
-        self._gateway = asyncio.create_task(self.client.connect(reconnect=True))
+        self._connection = asyncio.create_task(self.client.connect(reconnect=True))
 
     async def wait_closed(self) -> None:
-        if self._gateway is not None:
-            await self._gateway
+        if self._connection is not None:
+            await self._connection
 
     async def close(self) -> None:
         await self.client.close()
 
 
-def build_runtime(service: PracticeService, settings: Settings) -> DiscordRuntime:
-    return DiscordRuntime(service, settings)
+def build_runtime(service: PracticeService, settings: Settings) -> DiscordGateway:
+    return DiscordGateway(service, settings)
