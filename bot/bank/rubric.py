@@ -89,7 +89,7 @@ def _entry(qid: Any, data: Any, file: str, line: int) -> tuple[Rubric | None, li
     merge = _strings(data.get("merge"))
     if merge is None:
         problems.append("'merge' must be a list of question ids")
-    if problems or point_problems:
+    if merge is None or problems or point_problems:
         return None, problems + point_problems
     return Rubric(
         qid, data["prompt"].strip(), data["topic"], data["difficulty"], points, merge, file, line
