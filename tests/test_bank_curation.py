@@ -14,7 +14,7 @@ import yaml
 
 from bot.bank import Bank, build_bank, load_bank, parse_markdown
 from bot.bank.mojibake import repair
-from bot.bank.rubric import MAX_POINTS, POINT_WORDS, unsupported_terms
+from bot.bank.rubric import MAX_RUBRIC_POINTS, POINT_WORDS, unsupported_terms
 from bot.grading import grade_question
 from bot.grading.text import content_stems
 
@@ -39,7 +39,7 @@ def test_each_guide_yields_the_entries_a_reader_counts(bank: Bank) -> None:
 def test_every_shipped_question_has_a_faithful_rubric(bank: Bank) -> None:
     assert not bank.errors and not bank.uncurated
     for q in bank.questions:
-        assert 1 <= len(q.rubric) <= MAX_POINTS, q.id
+        assert 1 <= len(q.rubric) <= MAX_RUBRIC_POINTS, q.id
         sources = [*q.answers, q.prompt]
         for point in q.rubric:
             assert len(point.text.split()) <= POINT_WORDS, point.text

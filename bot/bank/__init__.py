@@ -2,14 +2,14 @@
 
 from bot.bank.loader import Bank, build_bank, load_bank, question_id
 from bot.bank.markdown import Skipped, parse_markdown
-from bot.bank.model import Question, Reference, Source
+from bot.bank.model import GuideAnswer, Question, Source
 from bot.bank.yaml_file import BankError, load_yaml_file
 
 __all__ = [
     "Bank",
     "BankError",
+    "GuideAnswer",
     "Question",
-    "Reference",
     "Skipped",
     "Source",
     "build_bank",

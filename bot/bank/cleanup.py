@@ -46,7 +46,7 @@ def _is_filler(sentence: str) -> bool:
 
 def drop_filler(line: str) -> str:
     """The line without sentences about the conversation; '' when nothing else was there."""
-    prefix = _MARKUP_PREFIX.match(line).group(0)
+    prefix = found.group(0) if (found := _MARKUP_PREFIX.match(line)) else ""  # it always matches
     sentences = [s for s in _SENTENCE.findall(line[len(prefix) :]) if s.strip()]
     if not any(_is_filler(s) for s in sentences):
         return line

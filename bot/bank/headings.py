@@ -16,7 +16,8 @@ EXAMPLE = re.compile(r"\bexamples?\s*(?:[–—:-]|$)", re.IGNORECASE)  # "AI Ex
 EMPHASIS = re.compile(r"(\*\*|__|`)")
 UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)_(.+?)_(?!\w)")
 
-QUESTION_WORDS = (
+# A heading whose first word is one of these asks a question ("What is…", "Explain…").
+QUESTION_OPENERS = (
     "what",
     "what's",
     "how",
@@ -118,7 +119,7 @@ class Heading:
     def asks(self) -> bool:
         """Phrased as a question or an interview task."""
         first = self.title.split(" ", 1)[0].lower().strip(",:")
-        return self.title.rstrip().endswith("?") or first in QUESTION_WORDS or _is_difference(self.title)
+        return self.title.rstrip().endswith("?") or first in QUESTION_OPENERS or _is_difference(self.title)
 
 
 def _is_difference(title: str) -> bool:

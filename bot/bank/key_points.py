@@ -16,7 +16,7 @@ from rapidfuzz.utils import default_process
 
 from bot.bank.headings import clean_inline, strip_emoji
 
-MAX_POINTS = 6
+MAX_DERIVED_POINTS = 6  # statements taken from a reference that has no curated rubric
 MAX_WORDS = 30  # longer sentences are detail, not a point read at a glance
 MIN_WORDS = 4  # "How It Works", "Key Features": labels, not statements
 _PARSER = MarkdownIt("commonmark").enable("table")
@@ -110,6 +110,6 @@ def extract_key_points(answer: str) -> tuple[str, ...]:
         if any(fuzz.token_set_ratio(candidate, p, processor=default_process) >= 85 for p in points):
             continue
         points.append(candidate)
-        if len(points) == MAX_POINTS:
+        if len(points) == MAX_DERIVED_POINTS:
             break
     return tuple(points)

@@ -13,7 +13,7 @@ from bot.bank.classify import classify_difficulty, classify_kind, classify_topic
 from bot.bank.key_points import extract_key_points
 from bot.bank.markdown import NO_ANSWER, Skipped, parse_markdown
 from bot.bank.merge import first_clause, group_duplicates, normalise
-from bot.bank.model import KeyPoint, Question, Reference, Source
+from bot.bank.model import GuideAnswer, KeyPoint, Question, Source
 from bot.bank.rubric import Rubric, load_rubrics, parse_points, rubric_files
 from bot.bank.yaml_file import BankError, load_yaml_file, read_text
 from bot.errors import SetupError
@@ -61,7 +61,7 @@ class Bank:
         """The question asked in these words: its id, its prompt, or any guide's wording of it."""
         if not self._by_prompt:
             for q in self.questions:
-                for prompt in (q.prompt, *(r.prompt for r in q.references)):
+                for prompt in (q.prompt, *(r.prompt for r in q.guide_answers)):
                     self._by_prompt.setdefault(normalise(prompt), q)
         return self.get(asked.strip()) or self._by_prompt.get(normalise(asked))
 
@@ -97,7 +97,7 @@ class _Draft:
     """One guide's question before merging."""
 
     prompt: str
-    reference: Reference
+    guide_answer: GuideAnswer
     topic: str
     difficulty: str
     kind: str
@@ -115,7 +115,7 @@ def _from_markdown(path: Path, text: str) -> tuple[list[_Draft], list[Skipped]]:
         drafts.append(
             _Draft(
                 prompt=q.prompt,
-                reference=Reference(
+                guide_answer=GuideAnswer(
                     q.answer, extract_key_points(q.answer), Source(path.name, q.line), q.prompt
                 ),
                 topic=classify_topic(q.prompt, q.section, q.answer, kind),
@@ -138,7 +138,7 @@ def _from_yaml(path: Path) -> tuple[list[_Draft], list[BankError]]:
         drafts.append(
             _Draft(
                 prompt=prompt,
-                reference=Reference(
+                guide_answer=GuideAnswer(
                     answer, extract_key_points(answer), Source(path.name, entry.line), prompt
                 ),
                 topic=d.get("topic") or classify_topic(prompt, "", answer, kind),
@@ -171,7 +171,7 @@ def _merge(drafts: list[_Draft]) -> list[Question]:
                 topic=primary.topic,
                 difficulty=primary.difficulty,
                 kind=primary.kind,
-                references=tuple(d.reference for d in group),
+                guide_answers=tuple(d.guide_answer for d in group),
                 aliases=tuple(dict.fromkeys(a for d in group for a in d.aliases)),
                 tips=tuple(dict.fromkeys(t for d in group for t in d.tips)),
                 rubric=next((d.rubric for d in group if d.rubric), ()),
@@ -195,7 +195,7 @@ def _curate(
             if absorbed is not None and target is not None:
                 by_id[rubric.id] = replace(
                     target,
-                    references=target.references + absorbed.references,
+                    guide_answers=target.guide_answers + absorbed.guide_answers,
                     aliases=tuple(dict.fromkeys(target.aliases + absorbed.aliases)),
                     tips=tuple(dict.fromkeys(target.tips + absorbed.tips)),
                 )
@@ -277,9 +277,9 @@ def _duplicate_ids(drafts: list[_Draft]) -> list[BankError]:
     for draft in drafts:
         if not draft.explicit_id:
             continue
-        seen = first.setdefault(draft.explicit_id, draft.reference.source)
-        if seen != draft.reference.source and seen.file != draft.reference.source.file:
-            where = draft.reference.source
+        seen = first.setdefault(draft.explicit_id, draft.guide_answer.source)
+        if seen != draft.guide_answer.source and seen.file != draft.guide_answer.source.file:
+            where = draft.guide_answer.source
             errors.append(
                 BankError(
                     where.file,

@@ -94,7 +94,8 @@ def _question_runs(headings: list[Heading]) -> set[int]:
             if not run or heading.level <= run[0].level:
                 close()
             continue
-        if run and (heading.level != run[0].level or heading.number <= run[-1].number):
+        # every heading in a run is numbered: `or 0` only tells the type checker so
+        if run and (heading.level != run[0].level or heading.number <= (run[-1].number or 0)):
             close()
         run.append(heading)
     close()

@@ -44,7 +44,7 @@ class KeyPoint:
 
 
 @dataclass(frozen=True)
-class Reference:
+class GuideAnswer:
     """One guide's answer to a question; a merged question keeps one per guide."""
 
     answer: str
@@ -60,27 +60,27 @@ class Question:
     topic: str
     difficulty: str
     kind: str
-    references: tuple[Reference, ...]
+    guide_answers: tuple[GuideAnswer, ...]
     aliases: tuple[str, ...] = field(default=())
     tips: tuple[str, ...] = field(default=())  # interview tips: shown after the reveal, never graded
     rubric: tuple[KeyPoint, ...] = field(default=())  # curated key points; empty when derived
 
     @property
     def answer(self) -> str:
-        return self.references[0].answer
+        return self.guide_answers[0].answer
 
     @property
     def answers(self) -> tuple[str, ...]:
-        return tuple(r.answer for r in self.references)
+        return tuple(r.answer for r in self.guide_answers)
 
     @property
     def key_points(self) -> tuple[str, ...]:
         """What the grade card lists: the rubric's points, else those derived from the first reference."""
-        return tuple(p.text for p in self.rubric) or self.references[0].key_points
+        return tuple(p.text for p in self.rubric) or self.guide_answers[0].key_points
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        return tuple(r.source for r in self.references)
+        return tuple(r.source for r in self.guide_answers)
 
     def to_dict(self) -> dict:
         return {

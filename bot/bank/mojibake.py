@@ -17,7 +17,7 @@ _EMOJI_PLANE = (0x1F000, 0x1FAFF)
 _HINT = re.compile("[\u00c2-\u00f4\u011e\u011f\u0130\u015e\u015f][\u0080-\u00bf\u0152-\u2122]")
 # What "short emoji + space" decodes to: chess and legacy-computing symbols nobody writes in a guide.
 _LEGACY_SYMBOL = re.compile("[\U0001fa00-\U0001fa6f\U0001fb00-\U0001fbff]")
-_LAST_BYTE = {(0xEF, 0xB8): 0x8F, (0xE2, 0x80): 0x9D}
+_LAST_BYTE: dict[tuple[int, ...], int] = {(0xEF, 0xB8): 0x8F, (0xE2, 0x80): 0x9D}
 _BYTE_OF: dict[str, int] = {}
 for _codec in ("cp1254", "cp1252"):  # cp1252 wins where both define a byte
     for _b in range(0x80, 0x100):

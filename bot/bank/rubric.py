@@ -20,7 +20,7 @@ from bot.bank.model import DIFFICULTIES, TOPICS, KeyPoint
 from bot.bank.yaml_file import BankError, read_text, yaml_problem
 
 RUBRIC_DIR = "rubric"
-MAX_POINTS = 6
+MAX_RUBRIC_POINTS = 6  # key points one curated rubric entry may list
 POINT_WORDS = 20  # "about 15 words or fewer": a point is one idea, read at a glance on a grade card
 ENTRY_FIELDS = {"prompt", "topic", "difficulty", "points", "merge"}
 POINT_FIELDS = {"point", "accept", "wrong"}
@@ -67,8 +67,8 @@ def parse_points(value: Any, field: str = "points") -> tuple[tuple[KeyPoint, ...
             problems.append(f"point {n}: 'accept' and 'wrong' must be lists of non-empty strings")
         else:
             points.append(KeyPoint(item["point"].strip(), accept, wrong))
-    if len(value) > MAX_POINTS:
-        problems.append(f"{len(value)} points; a rubric has at most {MAX_POINTS}")
+    if len(value) > MAX_RUBRIC_POINTS:
+        problems.append(f"{len(value)} points; a rubric has at most {MAX_RUBRIC_POINTS}")
     long = [p.text for p in points if len(p.text.split()) > POINT_WORDS]
     problems += [f"point too long to read at a glance ({len(t.split())} words): {t[:50]!r}…" for t in long]
     return tuple(points), problems
@@ -89,7 +89,7 @@ def _entry(qid: Any, data: Any, file: str, line: int) -> tuple[Rubric | None, li
     merge = _strings(data.get("merge"))
     if merge is None:
         problems.append("'merge' must be a list of question ids")
-    if problems or point_problems:
+    if merge is None or problems or point_problems:
         return None, problems + point_problems
     return Rubric(
         qid, data["prompt"].strip(), data["topic"], data["difficulty"], points, merge, file, line

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.grading.params import SHIPPED, Params
-from bot.grading.text import QUESTION_WORDS, clean_markdown, content_stems
+from bot.grading.text import PHRASING_WORDS, clean_markdown, content_stems
 
 log = logging.getLogger(__name__)
 MIN_BANK_DOCS = 20  # fewer references than this say little about rarity
@@ -86,7 +86,7 @@ def word_weight(
     """How much a word tells: its rarity across the bank, less when the question itself uses it
     (repeating the question shows no knowledge). Kept per question: its words' weights are reused."""
     rarity = rarity_for(references, distractors).weight
-    asked = frozenset(content_stems(prompt, QUESTION_WORDS))
+    asked = frozenset(content_stems(prompt, PHRASING_WORDS))
     known: dict[str, float] = {}
 
     def weight(stem: str) -> float:

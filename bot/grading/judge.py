@@ -323,10 +323,13 @@ async def grade_with_judge(
     judge: Judge | None = None,
 ) -> Grade:
     """Async grade: the given judge (the wiring builds it from the settings), else the built-in grader."""
-    kwargs = {"key_points": key_points, "prompt": prompt, "aliases": aliases, "distractors": distractors}
     if judge is None:
-        return assess(answer, references, **kwargs)[0]
-    return await judge.grade(answer, references, **kwargs)
+        return assess(
+            answer, references, key_points=key_points, prompt=prompt, aliases=aliases, distractors=distractors
+        )[0]
+    return await judge.grade(
+        answer, references, key_points=key_points, prompt=prompt, aliases=aliases, distractors=distractors
+    )
 
 
 async def grade_question_with_judge(

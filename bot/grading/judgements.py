@@ -84,7 +84,7 @@ class Seen:
         found = self._as.get(stem)
         if found is None:
             exact = (stem,) if stem in self.vocab else ()
-            typos = ()
+            typos: tuple[str, ...] = ()
             if len(stem) >= TYPO_MIN:
                 near = self._long.get(stem[:2], ())
                 typos = tuple(s for s in near if s != stem and fuzz.ratio(s, stem) >= TYPO_SCORE)

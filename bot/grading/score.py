@@ -85,7 +85,7 @@ def total(judgements: Sequence[Judgement], reading: Reading, params: Params = SH
     return result
 
 
-def read(text: str, stems: Sequence[str], rubric: Rubric, others: Sequence[frozenset[str]]) -> Reading:
+def read(text: str, stems: Sequence[str], rubric: Rubric, others: tuple[frozenset[str], ...]) -> Reading:
     """How the answer (`text`, whose content stems are `stems`) reads as a whole."""
     listed, precision, prose = _lists(text, rubric)
     return Reading(listed, precision, _off_question(stems, rubric, others), prose, rubric.list_asked)

@@ -42,7 +42,7 @@ STOPWORDS = words(
 )
 
 # Words that phrase a question rather than name its subject ("Explain ... in detail").
-QUESTION_WORDS = words(
+PHRASING_WORDS = words(
     """
     explain describe discuss compare contrast define definition difference differences differ
     role important importance work works working mean means meaning example examples detail

@@ -8,7 +8,10 @@ points and ranks are untouched. Running it again finds nothing left to move.
 
 from __future__ import annotations
 
-from sqlalchemy import case, delete, select, update
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.tables import Answer, DailyPost, QuestionAlias, QuizAttempt, Review
@@ -22,11 +25,14 @@ async def follow_renames(session: AsyncSession, renamed: dict[str, str]) -> int:
         return 0
     moved = await _merge_reviews(session, renamed)
     for table in FOLLOWERS:
-        result = await session.execute(
-            update(table)
-            .where(table.question_id.in_(renamed))
-            .values(question_id=case(renamed, value=table.question_id))
-            .execution_options(synchronize_session=False)
+        result = cast(
+            "CursorResult[Any]",  # an UPDATE's result, which counts its rows
+            await session.execute(
+                update(table)
+                .where(table.question_id.in_(renamed))
+                .values(question_id=case(renamed, value=table.question_id))
+                .execution_options(synchronize_session=False)
+            ),
         )
         moved += result.rowcount or 0
     return moved
@@ -37,7 +43,7 @@ async def _merge_reviews(session: AsyncSession, renamed: dict[str, str]) -> int:
     ids = set(renamed) | set(renamed.values())
     columns = (Review.member_id, Review.question_id, Review.reviewed_at)
     rows = (await session.execute(select(*columns).where(Review.question_id.in_(ids)))).all()
-    latest: dict[tuple[int, str], tuple[str, object]] = {}
+    latest: dict[tuple[int, str], tuple[str, datetime]] = {}
     for member, qid, reviewed in rows:
         key = (member, renamed.get(qid, qid))
         if key not in latest or reviewed > latest[key][1]:

@@ -36,12 +36,12 @@ class _Layout:
             if token.map and (token.level == 0 or (token.type == "list_item_open" and token.level == 1)):
                 starts.add(token.map[0])
         self.block_starts = starts
-        self.fences = [self._fence(t) for t in tokens if t.type == "fence" and t.map]
+        self.fences = [self._fence(t.map, t.markup) for t in tokens if t.type == "fence" and t.map]
 
-    def _fence(self, token: Token) -> _Fence:
-        opening = self.lines[token.map[0]]
+    def _fence(self, span: list[int], markup: str) -> _Fence:
+        opening = self.lines[span[0]]
         indent = opening[: len(opening) - len(opening.lstrip())]
-        return _Fence(token.map[0], token.map[1], opening, indent + token.markup)
+        return _Fence(span[0], span[1], opening, indent + markup)
 
     def open_fence(self, cut: int) -> _Fence | None:
         """The fence a cut before line `cut` would leave open."""
