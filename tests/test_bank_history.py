@@ -11,12 +11,16 @@ from sqlalchemy import func, select
 from bot.bank import Bank, load_bank
 from bot.practice.service import PracticeService
 from bot.store.db import Database
-from bot.store.tables import Answer, DailyPost, QuestionRow, Review
+from bot.store.tables import Answer, DailyPost, QuestionAlias, QuestionRow, Review
 from bot.surface.context import Actor, Place
 from tests.conftest import Clock, set_up_channel
 
 HOME = Place(platform="console", workspace="team", channel="main", workspace_name="Team")
 ADA = Actor(place=HOME, user="ada", display_name="Ada")
+BOB = Actor(place=HOME, user="bob", display_name="Bob")
+BOSS = Actor(place=HOME, user="boss", display_name="Boss", is_admin=True)
+# Ada's own words for the second question, which an admin accepts as correct on appeal.
+HER_WORDS = "It keeps painting the same handful of pictures whatever noise you feed it."
 
 QUESTIONS = [
     {
@@ -77,7 +81,12 @@ async def test_history_follows_a_merged_question(migrated_url: str, tmp_path: Pa
     await service.answer_post(ADA, card.post_id, before.get(card.question_id).answer)
     for _ in range(2):  # both questions, one after the other: a quiz prefers the one not seen yet
         quiz = await service.start_quiz(ADA)
-        await service.answer_quiz(ADA, quiz.attempt_id, before.get(quiz.question_id).answer)
+        if quiz.question_id == "team-mode-collapse-2":
+            graded = await service.answer_quiz(ADA, quiz.attempt_id, HER_WORDS)
+            appeal = await service.appeal(ADA, graded.answer_id, "the same idea in other words")
+            await service.decide_appeal(BOSS, appeal.appeal_id, accept=True, score=90)
+        else:
+            await service.answer_quiz(ADA, quiz.attempt_id, before.get(quiz.question_id).answer)
         clock.advance(hours=1)
     was = await standing(service)
     async with service.db.sessions() as session:
@@ -95,14 +104,19 @@ async def test_history_follows_a_merged_question(migrated_url: str, tmp_path: Pa
             ids = set(await session.scalars(select(Answer.question_id)))
             posts = set(await session.scalars(select(DailyPost.question_id)))
             retired = await session.get(QuestionRow, "team-mode-collapse-2")
+            aliases = set(await session.scalars(select(QuestionAlias.question_id)))
         # One card, the one the member's latest grade scheduled; every answer and post moved with it.
         assert [(c.question_id, c.due_at) for c in cards] == [("team-mode-collapse", last)]
-        assert ids == posts == {"team-mode-collapse"}
+        assert ids == posts == aliases == {"team-mode-collapse"}
         assert retired.retired_at is not None
         # Starting again moves nothing twice.
         await service.sync_questions()
         assert await standing(service) == was
         async with service.db.sessions() as session:
             assert await session.scalar(select(func.count()).select_from(Review)) == 1
+        # The accepted alternative still grades the merged question for the next member.
+        quiz = await service.start_quiz(BOB)
+        assert quiz.question_id == "team-mode-collapse"
+        assert (await service.answer_quiz(BOB, quiz.attempt_id, HER_WORDS)).verdict == "correct"
     finally:
         await service.db.dispose()
