@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import time
@@ -12,6 +11,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
+
+from tests.loopback import LoopbackAPI
 
 
 @dataclass
@@ -22,12 +23,11 @@ class Call:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(LoopbackAPI):
     admins: set[str] = field(default_factory=lambda: {"UADMIN"})
     refuse: set[str] = field(default_factory=set)  # channels that answer not_in_channel
     broken: set[str] = field(default_factory=set)  # methods that answer fatal_error
     auth_failures: int = 0  # how many auth.test calls answer invalid_auth before the token works
-    calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)  # what listeners sent to response_url
     uploads: list[bytes] = field(default_factory=list)
     links: list[web.WebSocketResponse] = field(default_factory=list)  # Socket Mode websockets, in order
@@ -38,28 +38,20 @@ class FakeSlack:
     socket_url: str | None = None  # where apps.connections.open sends Socket Mode clients instead
     held: int = 0
     acks: list[dict] = field(default_factory=list)  # what the Socket Mode client sent back over them
-    base: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._api)  # some methods are GETs
         app.router.add_post("/respond/{n}", self._respond)
         app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/link", self._link)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
         self._stopping.set()
         for link in self.links:
             await link.close()
-        await self._runner.cleanup()
+        await super().stop()
 
     @property
     def api_url(self) -> str:
@@ -67,21 +59,6 @@ class FakeSlack:
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
-
-    async def wait_for(self, condition, timeout: float = 15.0):
-        """Listeners run after the ack, so tests wait for their effects (never for a fixed time)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := condition()):
-            self._changed.clear()
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                raise AssertionError("timed out waiting for the bot")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
-        return result
-
-    def _note(self) -> None:
-        self._changed.set()
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
