@@ -4,17 +4,12 @@ Web API, and helpers to act as Slack would (commands, clicks, modal submissions)
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
-from sqlalchemy import func, select
 
 from adapters.slack.runtime import SlackRuntime
 from bot.events import Place
-from bot.service import PracticeService
 from bot.settings import Settings
-from bot.store.tables import Answer
 from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
 
 SECRET = "test-signing-secret"
@@ -104,10 +99,6 @@ def blocks_of(call) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-async def count_answers(service: PracticeService) -> int:
-    return await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Answer)))
-
-
 def settings_for(fake: FakeSlack, **extra) -> Settings:
     base = {
         "slack_signing_secret": SECRET,
@@ -121,20 +112,3 @@ def settings_for(fake: FakeSlack, **extra) -> Settings:
         "card_refresh_seconds": 0.05,
     }
     return Settings(**(base | extra))
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def slack(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Slack]:
-    runtime = SlackRuntime(service, settings_for(fake, slack_bot_token="xoxb-T1"))
-    await runtime.start()
-    async with aiohttp.ClientSession() as http:
-        yield Slack(runtime, fake, http)
-    await runtime.close()

@@ -13,9 +13,9 @@ from slack_bolt.listener.async_listener_completion_handler import AsyncListenerC
 
 from adapters.slack.runtime import SlackRuntime
 from bot.service import PracticeService
-from tests.conftest import set_up_channel
+from tests.conftest import count_answers, set_up_channel
 from tests.slack_fake import FakeSlack
-from tests.test_slack import CHANNEL, GOOD, PLACE, TEAM, answer_values, count_answers, settings_for
+from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, answer_values, settings_for
 
 
 class Finished(AsyncListenerCompletionHandler):
@@ -131,25 +131,17 @@ class Socket:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def socket(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Socket]:
-    settings = settings_for(fake, slack_bot_token="xoxb-T1", slack_app_token="xapp-1-A1-test")
+async def socket(service: PracticeService, slack_api: FakeSlack) -> AsyncIterator[Socket]:
+    settings = settings_for(slack_api, slack_bot_token="xoxb-T1", slack_app_token="xapp-1-A1-test")
     runtime = SlackRuntime(service, settings)
-    finished = Finished(fake)
+    finished = Finished(slack_api)
     runtime.app.listener_runner.listener_completion_handler = finished
     await runtime.start()
     try:
-        await fake.wait_for(lambda: fake.links)
-        assert runtime.port is None and len(fake.of("apps.connections.open")) == 1
-        assert fake.of("apps.connections.open")[0].token == "xapp-1-A1-test"
-        yield Socket(runtime, fake, finished)
+        await slack_api.wait_for(lambda: slack_api.links)
+        assert runtime.port is None and len(slack_api.of("apps.connections.open")) == 1
+        assert slack_api.of("apps.connections.open")[0].token == "xapp-1-A1-test"
+        yield Socket(runtime, slack_api, finished)
     finally:
         await runtime.close()
 
