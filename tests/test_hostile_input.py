@@ -18,12 +18,12 @@ from bot.inbound import clean
 from bot.service import PracticeService
 from bot.store.tables import Answer, Appeal, Member
 from tests.conftest import set_up_channel
+from tests.console_harness import console
 from tests.discord_fake import CHANNEL as DISCORD_CHANNEL
 from tests.discord_fake import GUILD, message
 from tests.discord_harness import ADA, Discord
 from tests.slack_fake import signed_headers
 from tests.slack_harness import CHANNEL, PLACE, SECRET, Slack, answer_values
-from tests.test_console import console
 
 ANSWER = "Self-attention lets every token weigh every other token using queries, keys and values"
 HOSTILE = "\x00\x1b]0;owned\x07\x1b[2J\x1b[31m\u202e\u2066\ud800"
