@@ -1,5 +1,6 @@
 """Fixtures and helpers shared by test modules, defined once: a real SQLite file and, when DATABASE_URL names
-one, a fresh real PostgreSQL database; the stand-in Slack and Discord APIs and the bots wired to them."""
+one, a fresh real PostgreSQL database; the loopback stand-ins for Slack, Discord and the LLM judge's
+endpoint, and the bots wired to them."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from bot.store.db import Database
 from bot.store.tables import Answer
 from tests.discord_fake import FakeDiscord
 from tests.discord_harness import Discord, connect
+from tests.judge_stand_in import StandIn
 from tests.slack_fake import FakeSlack
 from tests.slack_harness import Slack, settings_for
 
@@ -156,3 +158,10 @@ async def bot(service: PracticeService, discord_api: FakeDiscord) -> AsyncIterat
 @pytest.fixture
 def chat(bot: InterviewBot, discord_api: FakeDiscord) -> Discord:
     return Discord(bot, discord_api)
+
+
+@pytest.fixture
+async def stand_in() -> AsyncIterator[tuple[StandIn, str]]:
+    """The judge's endpoint, and its URL."""
+    async with StandIn() as server:
+        yield server, server.base
