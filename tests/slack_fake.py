@@ -1,4 +1,5 @@
-"""A stand-in for the Slack Web API on loopback: it answers what the bot calls and records every call."""
+"""A stand-in for the Slack Web API on loopback: it answers what the bot calls and records every call. Plus
+what Slack sends the app, in Slack's shapes, built here once for requests over HTTP and Socket Mode alike."""
 
 from __future__ import annotations
 
@@ -200,22 +201,59 @@ def signed_headers(secret: str, body: str, timestamp: int | None = None, **extra
     }
 
 
+def command_payload(
+    text: str, user: str, channel: str, team: str, response_url: str, name: str = ""
+) -> dict[str, str]:
+    """`/interview TEXT`: form fields over HTTP, the envelope's payload over Socket Mode."""
+    return {
+        "token": "legacy",
+        "team_id": team,
+        "team_domain": team.lower(),
+        "channel_id": channel,
+        "channel_name": "practice",
+        "user_id": user,
+        "user_name": name or user.lower(),
+        "command": "/interview",
+        "text": text,
+        "response_url": response_url,
+        "trigger_id": f"trigger-{user}",
+    }
+
+
 def command_body(text: str, user: str, channel: str, team: str, response_url: str, name: str = "") -> str:
-    return urllib.parse.urlencode(
-        {
-            "token": "legacy",
-            "team_id": team,
-            "team_domain": team.lower(),
-            "channel_id": channel,
-            "channel_name": "practice",
-            "user_id": user,
-            "user_name": name or user.lower(),
-            "command": "/interview",
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": f"trigger-{user}",
-        }
-    )
+    return urllib.parse.urlencode(command_payload(text, user, channel, team, response_url, name))
+
+
+def block_actions(
+    action: dict, user: str, channel: str, team: str, message_ts: str, response_url: str
+) -> dict:
+    """A click or a choice on a message's block element."""
+    return {
+        "type": "block_actions",
+        "team": {"id": team},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "channel": {"id": channel, "name": "practice"},
+        "message": {"ts": message_ts, "text": "x"},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "trigger_id": f"trigger-{user}",
+        "response_url": response_url,
+        "actions": [action],
+    }
+
+
+def view_submission(view: dict, values: dict, user: str, team: str) -> dict:
+    return {
+        "type": "view_submission",
+        "team": {"id": team},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "trigger_id": "t",
+        "view": {**view, "id": "V1", "state": {"values": values}},
+    }
+
+
+def answer_values(text: str) -> dict:
+    """The answer modal's state with TEXT typed in."""
+    return {"answer": {"text": {"type": "plain_text_input", "value": text}}}
 
 
 def payload_body(payload: dict) -> str:

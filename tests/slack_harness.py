@@ -10,7 +10,14 @@ import aiohttp
 from adapters.slack.runtime import SlackRuntime
 from bot.events import Place
 from bot.settings import Settings
-from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
+from tests.slack_fake import (
+    FakeSlack,
+    block_actions,
+    command_body,
+    payload_body,
+    signed_headers,
+    view_submission,
+)
 
 SECRET = "test-signing-secret"
 TEAM, CHANNEL = "T1", "C1"
@@ -57,30 +64,13 @@ class Slack:
         )
 
     async def act(self, action: dict, user: str = "U1", message_ts: str = "1.000100") -> None:
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "channel": {"id": CHANNEL, "name": "practice"},
-            "message": {"ts": message_ts, "text": "x"},
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
-            "trigger_id": f"trigger-{user}",
-            "response_url": f"{self.fake.base}/respond/click",
-            "actions": [action],
-        }
+        payload = block_actions(action, user, CHANNEL, TEAM, message_ts, f"{self.fake.base}/respond/click")
         assert (await self.post(payload_body(payload))).status == 200
 
     async def submit(
         self, view: dict, values: dict, user: str = "U1", **headers: str
     ) -> aiohttp.ClientResponse:
-        payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": "t",
-            "view": {**view, "id": "V1", "state": {"values": values}},
-        }
-        return await self.post(payload_body(payload), **headers)
+        return await self.post(payload_body(view_submission(view, values, user, TEAM)), **headers)
 
     async def opened_view(self, count: int) -> dict:
         calls = await self.fake.wait_for(
@@ -88,10 +78,6 @@ class Slack:
         )
         view = calls[count - 1].params["view"]
         return json.loads(view) if isinstance(view, str) else view
-
-
-def answer_values(text: str) -> dict:
-    return {"answer": {"text": {"type": "plain_text_input", "value": text}}}
 
 
 def blocks_of(call) -> str:

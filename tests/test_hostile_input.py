@@ -22,8 +22,8 @@ from tests.console_harness import console
 from tests.discord_fake import CHANNEL as DISCORD_CHANNEL
 from tests.discord_fake import GUILD, message
 from tests.discord_harness import ADA, Discord
-from tests.slack_fake import signed_headers
-from tests.slack_harness import CHANNEL, PLACE, SECRET, Slack, answer_values
+from tests.slack_fake import answer_values, signed_headers
+from tests.slack_harness import CHANNEL, PLACE, SECRET, Slack
 
 ANSWER = "Self-attention lets every token weigh every other token using queries, keys and values"
 HOSTILE = "\x00\x1b]0;owned\x07\x1b[2J\x1b[31m\u202e\u2066\ud800"

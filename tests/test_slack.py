@@ -21,7 +21,7 @@ from bot.service import PracticeService
 from bot.settings import Settings
 from bot.store.tables import Answer, Channel
 from tests.conftest import count_answers, set_up_channel
-from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
+from tests.slack_fake import FakeSlack, answer_values, command_body, payload_body, signed_headers
 from tests.slack_harness import (
     CHANNEL,
     GOOD,
@@ -29,7 +29,6 @@ from tests.slack_harness import (
     SECRET,
     TEAM,
     Slack,
-    answer_values,
     blocks_of,
     settings_for,
 )

@@ -25,8 +25,8 @@ from tests.bank_picks import (
     table_and_code,
 )
 from tests.conftest import Clock, set_up_channel
-from tests.slack_fake import command_body
-from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, Slack, answer_values
+from tests.slack_fake import answer_values, command_body
+from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, Slack
 from tests.slack_limits import check_message, check_view, shown_text
 
 BOSS = "UADMIN"
