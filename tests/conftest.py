@@ -1,4 +1,6 @@
-"""Shared fixtures: a real SQLite file and, when DATABASE_URL names one, a fresh real PostgreSQL database."""
+"""Fixtures and helpers shared by test modules, defined once: a real SQLite file and, when DATABASE_URL names
+one, a fresh real PostgreSQL database; the loopback stand-ins for Slack, Discord and the LLM judge's
+endpoint, and the bots wired to them."""
 
 from __future__ import annotations
 
@@ -9,15 +11,26 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import asyncpg
+import discord
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from adapters.discord.client import InterviewBot
+from adapters.slack.server import SlackServer
 from bot.bank import Bank, load_bank
 from bot.practice.service import PracticeService
 from bot.store import migrate
 from bot.store.db import Database
+from bot.store.tables import Answer
 from bot.surface.context import Actor, Place
+from tests.discord_fake import FakeDiscord
+from tests.discord_harness import Discord, connect
+from tests.judge_stand_in import StandIn
+from tests.slack_fake import FakeSlack
+from tests.slack_harness import Slack, settings_for
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "questions"
@@ -93,9 +106,62 @@ async def set_up_channel(service: PracticeService, place: Place) -> None:
     await service.configure_channel(Actor(place, "setup-admin", "Setup admin", is_admin=True))
 
 
+async def schedule_now(service: PracticeService, clock: Clock, place: Place) -> None:
+    """A channel whose post time is now (the stand-in platforms stamp messages with the real time)."""
+    clock.now = datetime.now(UTC).replace(second=0, microsecond=0)
+    boss = Actor(place, "UADMIN", "Boss", is_admin=True)
+    await service.configure_channel(boss, post_time=clock.now.strftime("%H:%M"), timezone="UTC")
+
+
+async def count_answers(service: PracticeService) -> int:
+    return await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Answer)))
+
+
 @pytest.fixture
 async def service(migrated_url: str, bank: Bank, clock: Clock) -> AsyncIterator[PracticeService]:
     svc = PracticeService(Database(migrated_url), bank, clock=clock)
     await svc.start()
     yield svc
     await svc.db.dispose()
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as api:
+        yield api
+
+
+@pytest.fixture
+async def slack(service: PracticeService, slack_api: FakeSlack) -> AsyncIterator[Slack]:
+    """The real Slack runtime serving HTTP on loopback, installed in one workspace."""
+    runtime = SlackServer(service, settings_for(slack_api, slack_bot_token="xoxb-T1"))
+    await runtime.start()
+    async with aiohttp.ClientSession() as http:
+        yield Slack(runtime, slack_api, http)
+    await runtime.close()
+
+
+@pytest.fixture
+async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as api:
+        monkeypatch.setattr(discord.http.Route, "BASE", api.base)  # every discord.py client calls it
+        yield api
+
+
+@pytest.fixture
+async def bot(service: PracticeService, discord_api: FakeDiscord) -> AsyncIterator[InterviewBot]:
+    client = await connect(service)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def chat(bot: InterviewBot, discord_api: FakeDiscord) -> Discord:
+    return Discord(bot, discord_api)
+
+
+@pytest.fixture
+async def stand_in() -> AsyncIterator[tuple[StandIn, str]]:
+    """The judge's endpoint, and its URL."""
+    async with StandIn() as server:
+        yield server, server.base

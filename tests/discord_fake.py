@@ -5,8 +5,6 @@ discord.py's own HTTP client talks to it (Route.BASE is pointed here); every cal
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import json
 import time
@@ -14,6 +12,8 @@ from dataclasses import dataclass, field
 
 import discord
 from aiohttp import web
+
+from tests.loopback import LoopbackAPI
 
 APP_ID = "900000000000000001"
 GUILD = "800000000000000001"
@@ -56,24 +56,14 @@ def message(channel_id: str, message_id: int | str, **fields) -> dict:
 
 
 @dataclass
-class FakeDiscord:
+class FakeDiscord(LoopbackAPI):
+    prefix = "/api/v10"  # discord.py's Route.BASE is pointed at `base`
     refuse: set[str] = field(default_factory=set)  # channels answering 403 Missing Permissions
-    calls: list[Call] = field(default_factory=list)
     messages: dict[str, list[dict]] = field(default_factory=dict)  # each channel's messages, oldest first
-    base: str = ""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(10_000))
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/api/v10/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}/api/v10"
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
+    def routes(self, app: web.Application) -> None:
+        app.router.add_route("*", self.prefix + "/{path:.*}", self._handle)
 
     def of(self, method: str, prefix: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.path.startswith(prefix)]
@@ -81,17 +71,6 @@ class FakeDiscord:
     def replies(self) -> list[Call]:
         """Interaction callbacks and follow-ups: everything said back to members."""
         return [c for c in self.calls if c.path.startswith(("/interactions/", f"/webhooks/{APP_ID}/"))]
-
-    async def wait_for(self, condition, timeout: float = 15.0):
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := condition()):
-            self._changed.clear()
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                raise AssertionError("timed out waiting for the bot")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
-        return result
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
@@ -104,7 +83,7 @@ class FakeDiscord:
             body["_files"] = [f.filename for k, f in form.items() if k.startswith("files[")]
         status, data = self._answer(request.method, path, body, dict(request.query))
         self.calls.append(Call(request.method, path, body, data))
-        self._changed.set()
+        self._note()
         # discord.py reads JSON only when the content type is exactly application/json
         return web.Response(
             body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"}

@@ -1,9 +1,9 @@
-"""A stand-in for the Slack Web API on loopback: it answers what the bot calls and records every call."""
+"""A stand-in for the Slack Web API on loopback: it answers what the bot calls and records every call. Plus
+what Slack sends the app, in Slack's shapes, built here once for requests over HTTP and Socket Mode alike."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import time
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
+
+from tests.loopback import LoopbackAPI
 
 
 @dataclass
@@ -22,12 +24,11 @@ class Call:
 
 
 @dataclass
-class FakeSlack:
+class FakeSlack(LoopbackAPI):
     admins: set[str] = field(default_factory=lambda: {"UADMIN"})
     refuse: set[str] = field(default_factory=set)  # channels that answer not_in_channel
     broken: set[str] = field(default_factory=set)  # methods that answer fatal_error
     auth_failures: int = 0  # how many auth.test calls answer invalid_auth before the token works
-    calls: list[Call] = field(default_factory=list)
     responses: list[dict] = field(default_factory=list)  # what listeners sent to response_url
     uploads: list[bytes] = field(default_factory=list)
     links: list[web.WebSocketResponse] = field(default_factory=list)  # Socket Mode websockets, in order
@@ -38,28 +39,20 @@ class FakeSlack:
     socket_url: str | None = None  # where apps.connections.open sends Socket Mode clients instead
     held: int = 0
     acks: list[dict] = field(default_factory=list)  # what the Socket Mode client sent back over them
-    base: str = ""
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/api/{method}", self._api)  # some methods are GETs
         app.router.add_post("/respond/{n}", self._respond)
         app.router.add_post("/upload/{file}", self._upload)
         app.router.add_get("/link", self._link)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
         self._stopping.set()
         for link in self.links:
             await link.close()
-        await self._runner.cleanup()
+        await super().stop()
 
     @property
     def api_url(self) -> str:
@@ -67,21 +60,6 @@ class FakeSlack:
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
-
-    async def wait_for(self, condition, timeout: float = 15.0):
-        """Listeners run after the ack, so tests wait for their effects (never for a fixed time)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := condition()):
-            self._changed.clear()
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                raise AssertionError("timed out waiting for the bot")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), remaining)
-        return result
-
-    def _note(self) -> None:
-        self._changed.set()
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -223,22 +201,59 @@ def signed_headers(secret: str, body: str, timestamp: int | None = None, **extra
     }
 
 
+def command_payload(
+    text: str, user: str, channel: str, team: str, response_url: str, name: str = ""
+) -> dict[str, str]:
+    """`/interview TEXT`: form fields over HTTP, the envelope's payload over Socket Mode."""
+    return {
+        "token": "legacy",
+        "team_id": team,
+        "team_domain": team.lower(),
+        "channel_id": channel,
+        "channel_name": "practice",
+        "user_id": user,
+        "user_name": name or user.lower(),
+        "command": "/interview",
+        "text": text,
+        "response_url": response_url,
+        "trigger_id": f"trigger-{user}",
+    }
+
+
 def command_body(text: str, user: str, channel: str, team: str, response_url: str, name: str = "") -> str:
-    return urllib.parse.urlencode(
-        {
-            "token": "legacy",
-            "team_id": team,
-            "team_domain": team.lower(),
-            "channel_id": channel,
-            "channel_name": "practice",
-            "user_id": user,
-            "user_name": name or user.lower(),
-            "command": "/interview",
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": f"trigger-{user}",
-        }
-    )
+    return urllib.parse.urlencode(command_payload(text, user, channel, team, response_url, name))
+
+
+def block_actions(
+    action: dict, user: str, channel: str, team: str, message_ts: str, response_url: str
+) -> dict:
+    """A click or a choice on a message's block element."""
+    return {
+        "type": "block_actions",
+        "team": {"id": team},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "channel": {"id": channel, "name": "practice"},
+        "message": {"ts": message_ts, "text": "x"},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "trigger_id": f"trigger-{user}",
+        "response_url": response_url,
+        "actions": [action],
+    }
+
+
+def view_submission(view: dict, values: dict, user: str, team: str) -> dict:
+    return {
+        "type": "view_submission",
+        "team": {"id": team},
+        "user": {"id": user, "username": user.lower(), "team_id": team},
+        "trigger_id": "t",
+        "view": {**view, "id": "V1", "state": {"values": values}},
+    }
+
+
+def answer_values(text: str) -> dict:
+    """The answer modal's state with TEXT typed in."""
+    return {"answer": {"text": {"type": "plain_text_input", "value": text}}}
 
 
 def payload_body(payload: dict) -> str:

@@ -4,18 +4,20 @@ Web API, and helpers to act as Slack would (commands, clicks, modal submissions)
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import aiohttp
-import pytest
-from sqlalchemy import func, select
 
 from adapters.slack.server import SlackServer
 from app.settings import Settings
-from bot.practice.service import PracticeService
-from bot.store.tables import Answer
 from bot.surface.context import Place
-from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
+from tests.slack_fake import (
+    FakeSlack,
+    block_actions,
+    command_body,
+    payload_body,
+    signed_headers,
+    view_submission,
+)
 
 SECRET = "test-signing-secret"
 TEAM, CHANNEL = "T1", "C1"
@@ -62,30 +64,13 @@ class Slack:
         )
 
     async def act(self, action: dict, user: str = "U1", message_ts: str = "1.000100") -> None:
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "channel": {"id": CHANNEL, "name": "practice"},
-            "message": {"ts": message_ts, "text": "x"},
-            "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
-            "trigger_id": f"trigger-{user}",
-            "response_url": f"{self.fake.base}/respond/click",
-            "actions": [action],
-        }
+        payload = block_actions(action, user, CHANNEL, TEAM, message_ts, f"{self.fake.base}/respond/click")
         assert (await self.post(payload_body(payload))).status == 200
 
     async def submit(
         self, view: dict, values: dict, user: str = "U1", **headers: str
     ) -> aiohttp.ClientResponse:
-        payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": "t",
-            "view": {**view, "id": "V1", "state": {"values": values}},
-        }
-        return await self.post(payload_body(payload), **headers)
+        return await self.post(payload_body(view_submission(view, values, user, TEAM)), **headers)
 
     async def opened_view(self, count: int) -> dict:
         calls = await self.fake.wait_for(
@@ -95,17 +80,9 @@ class Slack:
         return json.loads(view) if isinstance(view, str) else view
 
 
-def answer_values(text: str) -> dict:
-    return {"answer": {"text": {"type": "plain_text_input", "value": text}}}
-
-
 def blocks_of(call) -> str:
     value = call.params.get("blocks", "")
     return value if isinstance(value, str) else json.dumps(value)
-
-
-async def count_answers(service: PracticeService) -> int:
-    return await service.transaction(lambda s: s.scalar(select(func.count()).select_from(Answer)))
 
 
 def settings_for(fake: FakeSlack, **extra) -> Settings:
@@ -121,20 +98,3 @@ def settings_for(fake: FakeSlack, **extra) -> Settings:
         "card_refresh_seconds": 0.05,
     }
     return Settings(**(base | extra))
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def slack(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Slack]:
-    runtime = SlackServer(service, settings_for(fake, slack_bot_token="xoxb-T1"))
-    await runtime.start()
-    async with aiohttp.ClientSession() as http:
-        yield Slack(runtime, fake, http)
-    await runtime.close()

@@ -19,7 +19,7 @@ from adapters.console.app import ConsoleSession
 from bot.bank import Bank
 from bot.surface.cards import BoardRow, GradeCard, PostSummary
 from tests.bank_picks import longest_prompt, table_and_code
-from tests.test_console import ANSWER, console, console_env, run_console
+from tests.console_harness import ANSWER, console, console_env, run_console
 
 
 def small_bank(folder: Path, bank: Bank) -> Path:

@@ -18,26 +18,13 @@ from bot.scheduling import DailyScheduler
 from bot.store.tables import Answer, Channel
 from bot.surface.context import Actor
 from bot.surface.publishing import ChannelUnavailable
-from tests.conftest import set_up_channel
+from tests.conftest import count_answers, set_up_channel
 from tests.discord_fake import APP_ID, CHANNEL, GUILD, OWNER, FakeDiscord, message
-from tests.discord_harness import (
-    ADA,
-    BOSS,
-    GOOD,
-    PLACE,
-    Discord,
-    bot,
-    chat,
-    connect,
-    count_answers,
-    fake,
-)
-
-__all__ = ["bot", "chat", "fake"]  # fixtures
+from tests.discord_harness import ADA, BOSS, GOOD, PLACE, Discord, connect
 
 
-async def test_commands_sync_once_to_the_test_server(bot: InterviewBot, fake: FakeDiscord) -> None:
-    synced = fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")
+async def test_commands_sync_once_to_the_test_server(bot: InterviewBot, discord_api: FakeDiscord) -> None:
+    synced = discord_api.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")
     assert len(synced) == 1
     names = {c["name"] for c in synced[0].body}
     assert names == {
@@ -94,19 +81,19 @@ async def test_quiz_button_modal_grade_then_board_streak_and_stats(
 
 
 async def test_daily_post_button_after_restart_modal_double_submit_and_close(
-    service: PracticeService, fake: FakeDiscord
+    service: PracticeService, discord_api: FakeDiscord
 ) -> None:
     first = await connect(service)
     await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     ref = await DiscordPublisher(first).post_question(PLACE, card)
-    (posted,) = fake.of("POST", f"/channels/{CHANNEL}/messages")
+    (posted,) = discord_api.of("POST", f"/channels/{CHANNEL}/messages")
     custom_id = posted.body["components"][0]["components"][0]["custom_id"]
     assert custom_id == f"daily:answer:{card.post_id}"
     await first.close()  # the bot restarts: the button must still work
     client = await connect(service)
     try:
-        chat = Discord(client, fake)
+        chat = Discord(client, discord_api)
         on = message(
             CHANNEL, ref.split(":")[1], embeds=posted.body["embeds"], components=posted.body["components"]
         )
@@ -117,7 +104,7 @@ async def test_daily_post_button_after_restart_modal_double_submit_and_close(
         )
         assert calls[1].body["embeds"][0]["title"].startswith("Score ")
         assert "Reference answer" not in str(calls[1].body["embeds"][0])  # revealed at close
-        edit = await fake.wait_for(lambda: fake.of("PATCH", f"/channels/{CHANNEL}/messages/"))
+        edit = await discord_api.wait_for(lambda: discord_api.of("PATCH", f"/channels/{CHANNEL}/messages/"))
         assert "1 answer so far" in edit[0].body["embeds"][0]["footer"]["text"]
         again = await chat.send(chat.payloads.click(custom_id, ADA, on))
         second = await chat.send(
@@ -127,7 +114,7 @@ async def test_daily_post_button_after_restart_modal_double_submit_and_close(
         assert await count_answers(service) == 1
         summary = await service.close_post(card.post_id)
         await DiscordPublisher(client).post_summary(PLACE, ref, summary)
-        reply = fake.of("POST", f"/channels/{CHANNEL}/messages")[-1].body
+        reply = discord_api.of("POST", f"/channels/{CHANNEL}/messages")[-1].body
         assert str(reply["message_reference"]["message_id"]) == ref.split(":")[1]
         assert reply["embeds"][0]["title"] == "Closed · 1 answer" and "Top scores" in str(reply["embeds"][0])
     finally:
@@ -206,18 +193,18 @@ async def test_mention_injection_pings_nobody(chat: Discord, service: PracticeSe
 
 
 async def test_missing_permission_channel_is_reported_not_crashed(
-    bot: InterviewBot, fake: FakeDiscord, service
+    bot: InterviewBot, discord_api: FakeDiscord, service
 ) -> None:
-    fake.refuse.add(CHANNEL)
+    discord_api.refuse.add(CHANNEL)
     await set_up_channel(service, PLACE)
     card = await service.daily_post(PLACE)
     publisher = DiscordPublisher(bot)
     with pytest.raises(ChannelUnavailable, match="403"):
         await publisher.post_question(PLACE, card)
     await publisher.notify_admins(PLACE, "I could not post in #practice: 403 Missing Permissions")
-    dm = fake.of("POST", "/users/@me/channels")
+    dm = discord_api.of("POST", "/users/@me/channels")
     assert str(dm[0].body["recipient_id"]) == OWNER
-    sent = fake.of("POST", "/channels/500000000000000001/messages")[0].body
+    sent = discord_api.of("POST", "/channels/500000000000000001/messages")[0].body
     assert "could not post" in sent["content"] and sent["allowed_mentions"] == {"parse": []}
 
 
@@ -248,14 +235,14 @@ async def test_two_servers_never_see_each_others_data(chat: Discord, service: Pr
     assert "No points yet" in there["embeds"][0]["description"]
 
 
-async def test_a_reconnect_reruns_nothing(bot: InterviewBot, fake: FakeDiscord) -> None:
+async def test_a_reconnect_reruns_nothing(bot: InterviewBot, discord_api: FakeDiscord) -> None:
     """discord.py fires ready/resumed again after each reconnect: no re-sync, no post, no call at all."""
-    before = len(fake.calls)
+    before = len(discord_api.calls)
     for event in ("ready", "resumed", "ready"):
         bot.dispatch(event)
     await asyncio.sleep(0)
-    assert len(fake.calls) == before
-    assert len(fake.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")) == 1
+    assert len(discord_api.calls) == before
+    assert len(discord_api.of("PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands")) == 1
 
 
 async def test_topic_and_timezone_autocomplete(chat: Discord) -> None:

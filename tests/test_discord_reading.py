@@ -27,10 +27,8 @@ from tests.bank_picks import (
 )
 from tests.conftest import Clock, set_up_channel
 from tests.discord_fake import CHANNEL, GUILD, message
-from tests.discord_harness import ADA, BOSS, GOOD, PLACE, Discord, bot, chat, fake
+from tests.discord_harness import ADA, BOSS, GOOD, PLACE, Discord
 from tests.discord_limits import check_message, check_modal, shown_text
-
-__all__ = ["bot", "chat", "fake"]  # fixtures
 
 
 def buttons(body: dict) -> list[dict]:
@@ -99,7 +97,7 @@ async def test_longest_reference_is_clipped_where_a_reader_stops_and_full_answer
 
 
 async def test_answer_box_shows_the_whole_question(
-    chat: Discord, service: PracticeService, bank: Bank, fake
+    chat: Discord, service: PracticeService, bank: Bank, discord_api
 ) -> None:
     question = longest_prompt(bank)
     assert len(question.prompt) > 45  # what a modal label could hold
@@ -110,7 +108,7 @@ async def test_answer_box_shows_the_whole_question(
     await set_post_question(service, card.post_id, question)
     card = await service.post_card(card.post_id)
     ref = await DiscordPublisher(chat.client).post_question(PLACE, card)
-    posted = check_message(fake.of("POST", f"/channels/{CHANNEL}/messages")[-1].body)
+    posted = check_message(discord_api.of("POST", f"/channels/{CHANNEL}/messages")[-1].body)
     assert question.prompt in shown_text(posted)
     on = message(CHANNEL, ref.split(":")[1], embeds=posted["embeds"], components=posted["components"])
     (opened,) = await chat.send(chat.payloads.click(buttons(posted)[0]["custom_id"], ADA, on))
@@ -118,22 +116,22 @@ async def test_answer_box_shows_the_whole_question(
 
 
 async def test_closing_replies_with_the_whole_reference_and_closes_the_card(
-    chat: Discord, service: PracticeService, bank: Bank, clock: Clock, fake
+    chat: Discord, service: PracticeService, bank: Bank, clock: Clock, discord_api
 ) -> None:
     await service.configure_channel(Actor(PLACE, BOSS, "boss", is_admin=True), post_time="09:00")
     scheduler = DailyScheduler(service, {"discord": DiscordPublisher(chat.client)})
     assert (await scheduler.sweep()).posted == 1
-    (card_call,) = fake.of("POST", f"/channels/{CHANNEL}/messages")
+    (card_call,) = discord_api.of("POST", f"/channels/{CHANNEL}/messages")
     card = check_message(card_call.body)
     answer_id = buttons(card)[0]["custom_id"]
     question = longest_reference(bank)
     await set_post_question(service, int(answer_id.rsplit(":", 1)[1]), question)
     clock.now = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)  # an hour before the next post
     assert await scheduler.close_due() == 1
-    replies = fake.of("POST", f"/channels/{CHANNEL}/messages")[1:]
+    replies = discord_api.of("POST", f"/channels/{CHANNEL}/messages")[1:]
     read = "\n".join(shown_text(check_message(r.body)) for r in replies)
     assert all(line in read for line in markup.for_chat(question.answer, embeds.HEADINGS).split("\n"))
-    (edit,) = fake.of("PATCH", f"/channels/{CHANNEL}/messages/")
+    (edit,) = discord_api.of("PATCH", f"/channels/{CHANNEL}/messages/")
     edited = check_message(edit.body)
     card_id = edit.path.rsplit("/", 1)[1]
     assert str(replies[0].body["message_reference"]["message_id"]) == card_id, "the reply is to the card"

@@ -4,12 +4,9 @@ connection before the reply. The real scheduler, the real publishers, SQLite and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
-import pytest
 from sqlalchemy import select, update
 
 from adapters.discord.client import InterviewBot
@@ -24,19 +21,12 @@ from bot.scheduling.senders import FileLockSender
 from bot.store import migrate
 from bot.store.db import Database
 from bot.store.tables import DailyPost
-from bot.surface.context import Actor, Place
-from tests.conftest import Clock, set_up_channel
+from bot.surface.context import Place
+from tests.conftest import Clock, schedule_now, set_up_channel
 from tests.discord_fake import CHANNEL, GUILD, FakeDiscord
 from tests.flaky_proxy import ResettingProxy
 from tests.slack_fake import FakeSlack
-from tests.test_slack import settings_for
-
-
-async def schedule_now(service: PracticeService, clock: Clock, place: Place) -> None:
-    """A channel whose post time is now (the stand-in platforms stamp messages with the real time)."""
-    clock.now = datetime.now(UTC).replace(second=0, microsecond=0)
-    boss = Actor(place, "UADMIN", "Boss", is_admin=True)
-    await service.configure_channel(boss, post_time=clock.now.strftime("%H:%M"), timezone="UTC")
+from tests.slack_harness import settings_for
 
 
 async def posts(service: PracticeService) -> list[tuple[str, str | None]]:
@@ -44,22 +34,16 @@ async def posts(service: PracticeService) -> list[tuple[str, str | None]]:
     return [tuple(row) for row in rows.all()]
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
 async def test_slack_reset_after_accepting_the_card_leaves_one_copy(
-    service: PracticeService, clock: Clock, fake: FakeSlack
+    service: PracticeService, clock: Clock, slack_api: FakeSlack
 ) -> None:
-    proxy = ResettingProxy(int(fake.base.rsplit(":", 1)[1]), trigger=b"chat.postMessage")
+    proxy = ResettingProxy(slack_api.port, trigger=b"chat.postMessage")
     await proxy.start()
     runtime = SlackServer(
         service,
-        settings_for(fake, slack_bot_token="xoxb-T1", slack_api_url=f"http://127.0.0.1:{proxy.port}/api/"),
+        settings_for(
+            slack_api, slack_bot_token="xoxb-T1", slack_api_url=f"http://127.0.0.1:{proxy.port}/api/"
+        ),
     )
     await runtime.start()
     scheduler = DailyScheduler(service, {"slack": runtime.publisher})
@@ -77,21 +61,11 @@ async def test_slack_reset_after_accepting_the_card_leaves_one_copy(
         await runtime.close()
         await proxy.stop()
     assert proxy.resets == 2, "the connection really broke after Slack stored the card and the summary"
-    (card,) = fake.posted("C1")  # one copy in the channel
+    (card,) = slack_api.posted("C1")  # one copy in the channel
     assert card["metadata"]["event_payload"]["post_id"] > 0
     assert report.posted == 1 and await posts(service) == [("closed", f"C1:{card['ts']}")]
-    (summary,) = fake.posted("C1", thread=card["ts"])  # one closing summary in its thread
+    (summary,) = slack_api.posted("C1", thread=card["ts"])  # one closing summary in its thread
     assert summary["text"].startswith("Closed: ")
-
-
-@pytest.fixture
-async def discord_fake() -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    await fake.start()
-    original = discord.http.Route.BASE
-    yield fake
-    discord.http.Route.BASE = original
-    await fake.stop()
 
 
 async def discord_bot(service: PracticeService, base: str) -> InterviewBot:
@@ -102,9 +76,9 @@ async def discord_bot(service: PracticeService, base: str) -> InterviewBot:
 
 
 async def test_discord_reset_after_accepting_the_card_leaves_one_copy(
-    service: PracticeService, clock: Clock, discord_fake: FakeDiscord
+    service: PracticeService, clock: Clock, discord_api: FakeDiscord
 ) -> None:
-    proxy = ResettingProxy(int(discord_fake.base.split(":")[2].split("/")[0]), trigger=b"/messages HTTP")
+    proxy = ResettingProxy(discord_api.port, trigger=b"/messages HTTP")
     await proxy.start()
     client = await discord_bot(service, f"http://127.0.0.1:{proxy.port}/api/v10")
     scheduler = DailyScheduler(service, {"discord": DiscordPublisher(client)})
@@ -117,16 +91,16 @@ async def test_discord_reset_after_accepting_the_card_leaves_one_copy(
         await client.close()
         await proxy.stop()
     assert proxy.resets == 1, "the connection really broke after Discord stored the card"
-    sends = discord_fake.of("POST", f"/channels/{CHANNEL}/messages")
+    sends = discord_api.of("POST", f"/channels/{CHANNEL}/messages")
     assert len(sends) == 2 and sends[0].body["nonce"] == sends[1].body["nonce"]  # sent again, same nonce
-    (card,) = discord_fake.posted(CHANNEL)  # ...and Discord kept one
+    (card,) = discord_api.posted(CHANNEL)  # ...and Discord kept one
     assert report.posted == 1 and await posts(service) == [("posted", f"{CHANNEL}:{card['id']}")]
 
 
 async def test_discord_card_sent_before_a_crash_is_found_not_sent_again(
-    service: PracticeService, clock: Clock, discord_fake: FakeDiscord
+    service: PracticeService, clock: Clock, discord_api: FakeDiscord
 ) -> None:
-    client = await discord_bot(service, discord_fake.base)
+    client = await discord_bot(service, discord_api.base)
     publisher = DiscordPublisher(client)
     place = Place("discord", GUILD, CHANNEL)
     await schedule_now(service, clock, place)
@@ -147,8 +121,8 @@ async def test_discord_card_sent_before_a_crash_is_found_not_sent_again(
     finally:
         await restarted.shutdown()
         await client.close()
-    (sent,) = discord_fake.posted(CHANNEL)
-    assert len(discord_fake.of("POST", f"/channels/{CHANNEL}/messages")) == 1
+    (sent,) = discord_api.posted(CHANNEL)
+    assert len(discord_api.of("POST", f"/channels/{CHANNEL}/messages")) == 1
     assert report.posted == 1 and await posts(service) == [("posted", f"{CHANNEL}:{sent['id']}")]
 
 

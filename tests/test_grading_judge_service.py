@@ -17,7 +17,6 @@ from bot.store.db import Database
 from bot.store.tables import Answer
 from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
-from tests.test_grading_judge import stand_in  # noqa: F401  (the local stand-in endpoint fixture)
 
 PLACE = Place("chat", "T1", "C1")
 ADA = Actor(PLACE, "ada", "Ada")
@@ -42,7 +41,7 @@ def stored(service: PracticeService):
     )
 
 
-async def test_quiz_and_daily_answers_are_graded_by_the_judge(stand_in, migrated_url, bank, clock):  # noqa: F811
+async def test_quiz_and_daily_answers_are_graded_by_the_judge(stand_in, migrated_url, bank, clock):
     server, url = stand_in
     service = await judged_service(url, migrated_url, bank, clock)
     try:
@@ -60,11 +59,11 @@ async def test_quiz_and_daily_answers_are_graded_by_the_judge(stand_in, migrated
     ]
     assert min(builtin) >= 80 and (grade.score, grade.verdict, daily.score) == (88, "correct", 88)
     assert [tuple(r) for r in rows] == [(JUDGE_VERSION, 88, b, 88, False) for b in builtin]
-    assert len(server.requests) == 2 and "<answer>" in server.requests[0]["body"]["messages"][1]["content"]
+    assert len(server.calls) == 2 and "<answer>" in server.calls[0]["body"]["messages"][1]["content"]
 
 
 async def test_a_judge_that_lifts_an_off_question_answer_is_bounded_and_listed(
-    stand_in,  # noqa: F811
+    stand_in,
     migrated_url,
     bank,
     clock,
@@ -80,7 +79,7 @@ async def test_a_judge_that_lifts_an_off_question_answer_is_bounded_and_listed(
             await service.disputed_grades(ADA)
     finally:
         await service.close()
-    assert len(server.requests) == 1  # the judge said 88 ...
+    assert len(server.calls) == 1  # the judge said 88 ...
     assert (
         grade.verdict == "incorrect" and score == rubric_score == grade.score < 50
     )  # ... the member did not get it
@@ -91,7 +90,7 @@ async def test_a_judge_that_lifts_an_off_question_answer_is_bounded_and_listed(
     assert listed[0].answer == OFF_TOPIC
 
 
-async def test_a_repeated_daily_answer_costs_no_second_judge_call(stand_in, migrated_url, bank, clock):  # noqa: F811
+async def test_a_repeated_daily_answer_costs_no_second_judge_call(stand_in, migrated_url, bank, clock):
     # Slack and Discord redeliver, members double-click: the judge is paid per call.
     server, url = stand_in
     service = await judged_service(url, migrated_url, bank, clock)
@@ -104,10 +103,10 @@ async def test_a_repeated_daily_answer_costs_no_second_judge_call(stand_in, migr
             await service.answer_post(ADA, post.post_id, answer)
     finally:
         await service.close()
-    assert len(server.requests) == 1
+    assert len(server.calls) == 1
 
 
-async def test_a_failing_judge_falls_back_to_the_built_in_grade(stand_in, migrated_url, bank, clock):  # noqa: F811
+async def test_a_failing_judge_falls_back_to_the_built_in_grade(stand_in, migrated_url, bank, clock):
     server, url = stand_in
     server.mode = "500"
     service = await judged_service(url, migrated_url, bank, clock)
@@ -124,7 +123,7 @@ async def test_a_failing_judge_falls_back_to_the_built_in_grade(stand_in, migrat
 
 
 async def test_the_judgement_columns_migrate_down_and_up_keeping_every_answer(
-    stand_in,  # noqa: F811
+    stand_in,
     migrated_url,
     bank,
     clock,

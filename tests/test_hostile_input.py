@@ -10,7 +10,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import discord
 import pytest
 from sqlalchemy import select
 
@@ -19,12 +18,12 @@ from bot.rules.inbound import clean
 from bot.store.tables import Answer, Appeal, Member
 from bot.surface.context import Actor, Place
 from tests.conftest import set_up_channel
+from tests.console_harness import console
 from tests.discord_fake import CHANNEL as DISCORD_CHANNEL
-from tests.discord_fake import GUILD, FakeDiscord, message
-from tests.slack_fake import signed_headers
-from tests.test_console import console
-from tests.test_discord import ADA, Discord, connect
-from tests.test_slack import CHANNEL, PLACE, SECRET, Slack, answer_values, fake, slack  # noqa: F401
+from tests.discord_fake import GUILD, message
+from tests.discord_harness import ADA, Discord
+from tests.slack_fake import answer_values, signed_headers
+from tests.slack_harness import CHANNEL, PLACE, SECRET, Slack
 
 ANSWER = "Self-attention lets every token weigh every other token using queries, keys and values"
 HOSTILE = "\x00\x1b]0;owned\x07\x1b[2J\x1b[31m\u202e\u2066\ud800"
@@ -77,7 +76,7 @@ def test_console_refuses_undecodable_lines_and_never_prints_escapes(tmp_path: Pa
 
 
 async def test_slack_answer_appeal_and_command_with_nul_are_kept_and_answered(
-    slack: Slack,  # noqa: F811
+    slack: Slack,
     service: PracticeService,
 ) -> None:
     await set_up_channel(service, PLACE)
@@ -102,7 +101,7 @@ async def test_slack_answer_appeal_and_command_with_nul_are_kept_and_answered(
 
 
 async def test_slack_junk_gets_400_or_401_and_one_log_line(
-    slack: Slack,  # noqa: F811
+    slack: Slack,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     now = str(int(time.time()))
@@ -126,14 +125,14 @@ async def test_slack_junk_gets_400_or_401_and_one_log_line(
     assert slack.fake.responses == []
 
 
-async def test_a_megabyte_command_is_refused_short_not_parsed_or_echoed(slack: Slack) -> None:  # noqa: F811
+async def test_a_megabyte_command_is_refused_short_not_parsed_or_echoed(slack: Slack) -> None:
     reply = await slack.command("quiz " + "'a " * 180_000)
     assert "a command is at most 1,000" in reply["text"] and len(reply["text"]) < 200
     unknown = await slack.command("x" * 900)
     assert "I don't know" in unknown["text"] and "x" * 41 not in unknown["text"]
 
 
-async def test_slack_failure_after_ack_reaches_the_member_in_plain_words(slack: Slack) -> None:  # noqa: F811
+async def test_slack_failure_after_ack_reaches_the_member_in_plain_words(slack: Slack) -> None:
     slack.fake.broken.add("users.info")  # Slack's API fails while an admin command is being handled
     reply = await slack.command("status", user="UADMIN")
     assert reply["text"] == "Something went wrong on my side; please try again in a moment."
@@ -141,25 +140,17 @@ async def test_slack_failure_after_ack_reaches_the_member_in_plain_words(slack: 
     assert "not set up yet" in (await slack.command("status", user="UADMIN"))["text"]  # it works again
 
 
-async def test_discord_modal_with_nul_and_bidi_is_graded_and_stored_clean(service: PracticeService) -> None:
-    remote = FakeDiscord()
-    await remote.start()
-    original, discord.http.Route.BASE = discord.http.Route.BASE, remote.base
-    client = await connect(service)
-    try:
-        chat = Discord(client, remote)
-        await set_up_channel(service, Place("discord", GUILD, DISCORD_CHANNEL))
-        card = await service.daily_post(Place("discord", GUILD, DISCORD_CHANNEL))
-        button = {"type": 2, "style": 1, "label": "Answer", "custom_id": f"daily:answer:{card.post_id}"}
-        on = message(DISCORD_CHANNEL, 1, components=[{"type": 1, "components": [button]}])
-        await chat.send(chat.payloads.click(f"daily:answer:{card.post_id}", ADA, on))  # opens the modal
-        text = f"{ANSWER}\x00\u202e\x1b[2J"
-        calls = await chat.send(
-            chat.payloads.modal(f"answer:daily:{card.post_id}", ADA, {"answer": text}), replies=2
-        )
-    finally:
-        await client.close()
-        discord.http.Route.BASE = original
-        await remote.stop()
+async def test_discord_modal_with_nul_and_bidi_is_graded_and_stored_clean(
+    chat: Discord, service: PracticeService
+) -> None:
+    await set_up_channel(service, Place("discord", GUILD, DISCORD_CHANNEL))
+    card = await service.daily_post(Place("discord", GUILD, DISCORD_CHANNEL))
+    button = {"type": 2, "style": 1, "label": "Answer", "custom_id": f"daily:answer:{card.post_id}"}
+    on = message(DISCORD_CHANNEL, 1, components=[{"type": 1, "components": [button]}])
+    await chat.send(chat.payloads.click(f"daily:answer:{card.post_id}", ADA, on))  # opens the modal
+    text = f"{ANSWER}\x00\u202e\x1b[2J"
+    calls = await chat.send(
+        chat.payloads.modal(f"answer:daily:{card.post_id}", ADA, {"answer": text}), replies=2
+    )
     assert calls[1].body["embeds"][0]["title"].startswith("Score ")
     assert await stored(service, Answer, Answer.text) == [ANSWER]

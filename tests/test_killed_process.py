@@ -9,7 +9,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,32 +17,23 @@ from sqlalchemy import select
 
 from bot.practice.service import PracticeService
 from bot.store.tables import DailyPost
-from bot.surface.context import Place
-from tests.conftest import ROOT, Clock
+from tests.conftest import ROOT, Clock, schedule_now
 from tests.slack_fake import FakeSlack
-from tests.test_exactly_once import schedule_now
+from tests.slack_harness import PLACE, SECRET
 
-SECRET = "test-signing-secret"
-PLACE = Place("slack", "T1", "C1")
 # Far below the 5-minute lease: a restart that waited for the lease to run out would miss it.
 PROMPTLY = 90.0
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-async def start_bot(db_url: str, fake: FakeSlack, workdir: Path, **env: str) -> asyncio.subprocess.Process:
+async def start_bot(
+    db_url: str, slack_api: FakeSlack, workdir: Path, **env: str
+) -> asyncio.subprocess.Process:
     settings = {
         "DATABASE_URL": db_url,
         "QUESTIONS_DIR": str(ROOT / "questions"),
         "SLACK_BOT_TOKEN": "xoxb-T1",
         "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake.api_url,
+        "SLACK_API_URL": slack_api.api_url,
         "SLACK_HOST": "127.0.0.1",
         "SLACK_PORT": "0",
         "RUN_SCHEDULER": "true",
@@ -83,26 +74,27 @@ async def the_post(service: PracticeService) -> DailyPost | None:
 
 @pytest.mark.parametrize("kill", ["before Slack stored the card", "after Slack stored the card"])
 async def test_a_bot_killed_mid_send_sends_the_card_once_on_the_next_start(
-    service: PracticeService, clock: Clock, fake: FakeSlack, migrated_url: str, tmp_path: Path, kill: str
+    service: PracticeService, clock: Clock, slack_api: FakeSlack, migrated_url: str, tmp_path: Path, kill: str
 ) -> None:
     await schedule_now(service, clock, PLACE)
-    fake.hold_posts = "before" if kill.startswith("before") else "after"
-    first = await start_bot(migrated_url, fake, tmp_path)
+    slack_api.hold_posts = "before" if kill.startswith("before") else "after"
+    first = await start_bot(migrated_url, slack_api, tmp_path)
     try:
-        await fake.wait_for(lambda: fake.held, timeout=PROMPTLY)  # mid-request: Slack has not answered
+        # mid-request: Slack has not answered
+        await slack_api.wait_for(lambda: slack_api.held, timeout=PROMPTLY)
     finally:
         first.kill()  # SIGKILL: no chance to record anything or release the lease
         await first.wait()
     assert (await the_post(service)).state == "sending"
-    assert len(fake.posted("C1")) == (0 if fake.hold_posts == "before" else 1)
-    fake.hold_posts = None
+    assert len(slack_api.posted("C1")) == (0 if slack_api.hold_posts == "before" else 1)
+    slack_api.hold_posts = None
 
-    second = await start_bot(migrated_url, fake, tmp_path)
+    second = await start_bot(migrated_url, slack_api, tmp_path)
     try:
         post = await eventually(lambda: _posted(service))
     finally:
         assert await stop(second) == 0
-    (card,) = fake.posted("C1")  # one copy, sent by whichever process got it to Slack
+    (card,) = slack_api.posted("C1")  # one copy, sent by whichever process got it to Slack
     assert post.message_ref == f"C1:{card['ts']}"
     assert card["metadata"]["event_payload"]["post_id"] == post.id
 
@@ -113,14 +105,15 @@ async def _posted(service: PracticeService) -> DailyPost | None:
 
 
 async def test_sigterm_stops_a_bot_whose_socket_mode_cannot_connect(
-    fake: FakeSlack, migrated_url: str, tmp_path: Path
+    slack_api: FakeSlack, migrated_url: str, tmp_path: Path
 ) -> None:
     with socket.socket() as closed:  # a port nobody listens on: every websocket attempt is refused
         closed.bind(("127.0.0.1", 0))
-        fake.socket_url = f"ws://127.0.0.1:{closed.getsockname()[1]}/link"
-    bot = await start_bot(migrated_url, fake, tmp_path, SLACK_APP_TOKEN="xapp-1-A1-test")
+        slack_api.socket_url = f"ws://127.0.0.1:{closed.getsockname()[1]}/link"
+    bot = await start_bot(migrated_url, slack_api, tmp_path, SLACK_APP_TOKEN="xapp-1-A1-test")
     try:
-        await fake.wait_for(lambda: fake.of("apps.connections.open"), timeout=PROMPTLY)  # it keeps trying
+        # it keeps trying
+        await slack_api.wait_for(lambda: slack_api.of("apps.connections.open"), timeout=PROMPTLY)
     finally:
         code = await stop(bot, bound=20)  # a bound, generous, not a measurement
     assert code == 0

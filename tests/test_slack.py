@@ -20,8 +20,8 @@ from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler
 from bot.store.tables import Answer, Channel
 from bot.surface.context import Actor, Place
-from tests.conftest import set_up_channel
-from tests.slack_fake import FakeSlack, command_body, payload_body, signed_headers
+from tests.conftest import count_answers, set_up_channel
+from tests.slack_fake import FakeSlack, answer_values, command_body, payload_body, signed_headers
 from tests.slack_harness import (
     CHANNEL,
     GOOD,
@@ -29,15 +29,9 @@ from tests.slack_harness import (
     SECRET,
     TEAM,
     Slack,
-    answer_values,
     blocks_of,
-    count_answers,
-    fake,
     settings_for,
-    slack,
 )
-
-__all__ = ["fake", "slack"]  # fixtures
 
 
 async def test_a_burst_of_requests_checks_the_token_once(slack: Slack) -> None:
@@ -248,13 +242,15 @@ async def test_unreachable_channel_raises_for_the_scheduler_and_admins_hear_of_i
 
 
 async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
-    service: PracticeService, fake: FakeSlack
+    service: PracticeService, slack_api: FakeSlack
 ) -> None:
-    runtime = SlackServer(service, settings_for(fake, slack_client_id="111.222", slack_client_secret="shh"))
+    runtime = SlackServer(
+        service, settings_for(slack_api, slack_client_id="111.222", slack_client_secret="shh")
+    )
     await runtime.start()
     try:
         async with aiohttp.ClientSession() as http:
-            slack = Slack(runtime, fake, http)
+            slack = Slack(runtime, slack_api, http)
             for team in ("T1", "T2"):
                 async with http.get(slack.url + "/slack/install") as page:
                     state = re.search(r"state=([\w-]+)", await page.text()).group(1)
@@ -262,13 +258,13 @@ async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
                 redirect = f"{slack.url}/slack/oauth_redirect?code=code-{team}&state={state}"
                 async with http.get(redirect, headers={"Cookie": cookie}) as done:
                     assert done.status == 200, await done.text()
-            assert [c.params["code"] for c in fake.of("oauth.v2.access")] == ["code-T1", "code-T2"]
+            assert [c.params["code"] for c in slack_api.of("oauth.v2.access")] == ["code-T1", "code-T2"]
             reply = await slack.command("quiz rag", user="UA", team="T1")
             button = next(e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"])
             await slack.click("quiz_answer", button["value"], user="UA")
             await slack.submit(await slack.opened_view(1), answer_values(GOOD), user="UA")
-            await fake.wait_for(lambda: fake.of("chat.postEphemeral"))
-            assert fake.of("chat.postEphemeral")[0].token == "xoxb-T1"
+            await slack_api.wait_for(lambda: slack_api.of("chat.postEphemeral"))
+            assert slack_api.of("chat.postEphemeral")[0].token == "xoxb-T1"
             assert "ua" in (await slack.command("leaderboard all", user="UB", team="T1"))["text"]
             other = (await slack.command("leaderboard all", user="UB", team="T2"))["text"]
             assert "No points yet" in other and "ua" not in other
@@ -276,10 +272,10 @@ async def test_oauth_installs_two_workspaces_whose_data_stays_apart(
             await runtime.publisher.post_question(
                 Place("slack", "T2", "C2"), await service.daily_post(Place("slack", "T2", "C2"))
             )
-            assert fake.of("chat.postMessage")[-1].token == "xoxb-T2"
+            assert slack_api.of("chat.postMessage")[-1].token == "xoxb-T2"
             # Each workspace's token was checked once at install and once for all its requests, not once
             # per request (a 09:00 burst would wait on Slack before every acknowledgement).
-            checked = sorted(c.token for c in fake.of("auth.test"))
+            checked = sorted(c.token for c in slack_api.of("auth.test"))
             assert checked == ["xoxb-T1", "xoxb-T1", "xoxb-T2", "xoxb-T2"]
     finally:
         await runtime.close()
@@ -296,13 +292,15 @@ def test_manifest_asks_for_exactly_what_the_app_uses() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
 
 
-async def test_a_burst_of_answers_makes_few_card_edits(service: PracticeService, fake: FakeSlack) -> None:
+async def test_a_burst_of_answers_makes_few_card_edits(
+    service: PracticeService, slack_api: FakeSlack
+) -> None:
     """Rate limits: the public card's "N answered" is refreshed once per interval, not once per answer."""
-    runtime = SlackServer(service, settings_for(fake, slack_bot_token="xoxb-T1", card_refresh_seconds=2))
+    runtime = SlackServer(service, settings_for(slack_api, slack_bot_token="xoxb-T1", card_refresh_seconds=2))
     await runtime.start()
     try:
         async with aiohttp.ClientSession() as http:
-            slack = Slack(runtime, fake, http)
+            slack = Slack(runtime, slack_api, http)
             await set_up_channel(service, PLACE)
             card = await service.daily_post(PLACE)
             ts = (await runtime.publisher.post_question(PLACE, card)).split(":")[1]
@@ -310,8 +308,8 @@ async def test_a_burst_of_answers_makes_few_card_edits(service: PracticeService,
             view = {"type": "modal", "callback_id": "daily_submit", "private_metadata": meta}
             users = [f"U{i}" for i in range(6)]
             await asyncio.gather(*(slack.submit(view, answer_values(GOOD), user=u) for u in users))
-            await fake.wait_for(lambda: len(fake.of("chat.postEphemeral")) == 6)
-            updates = await fake.wait_for(lambda: fake.of("chat.update"))
+            await slack_api.wait_for(lambda: len(slack_api.of("chat.postEphemeral")) == 6)
+            updates = await slack_api.wait_for(lambda: slack_api.of("chat.update"))
             assert len(updates) < 6 and "6 answers so far" in blocks_of(updates[-1])
     finally:
         await runtime.close()

@@ -25,11 +25,10 @@ from tests.bank_picks import (
     table_and_code,
 )
 from tests.conftest import Clock, set_up_channel
-from tests.slack_fake import command_body
-from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, Slack, answer_values, fake, slack
+from tests.slack_fake import answer_values, command_body
+from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, Slack
 from tests.slack_limits import check_message, check_view, shown_text
 
-__all__ = ["fake", "slack"]  # fixtures
 BOSS = "UADMIN"
 
 

@@ -13,9 +13,9 @@ from slack_bolt.listener.async_listener_completion_handler import AsyncListenerC
 
 from adapters.slack.server import SlackServer
 from bot.practice.service import PracticeService
-from tests.conftest import set_up_channel
-from tests.slack_fake import FakeSlack
-from tests.test_slack import CHANNEL, GOOD, PLACE, TEAM, answer_values, count_answers, settings_for
+from tests.conftest import count_answers, set_up_channel
+from tests.slack_fake import FakeSlack, answer_values, block_actions, command_payload, view_submission
+from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, settings_for
 
 
 class Finished(AsyncListenerCompletionHandler):
@@ -60,19 +60,7 @@ class Socket:
     async def command(self, text: str, user: str = "U1") -> dict:
         """`/interview TEXT` over the socket; returns what the bot sent to the response URL."""
         before = len(self.fake.responses)
-        payload = {
-            "token": "legacy",
-            "team_id": TEAM,
-            "team_domain": TEAM.lower(),
-            "channel_id": CHANNEL,
-            "channel_name": "practice",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/interview",
-            "text": text,
-            "response_url": f"{self.fake.base}/respond/{before + 1}",
-            "trigger_id": f"trigger-{user}",
-        }
+        payload = command_payload(text, user, CHANNEL, TEAM, f"{self.fake.base}/respond/{before + 1}")
         await self.acked(await self.send("slash_commands", payload))
         return await self.fake.wait_for(
             lambda: self.fake.responses[before] if len(self.fake.responses) > before else None
@@ -81,32 +69,15 @@ class Socket:
     async def click_answer(self, post_id: int, ts: str, user: str = "U1") -> dict:
         """The daily card's Answer button; returns the modal the bot opened."""
         opened = len(self.fake.of("views.open"))
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "channel": {"id": CHANNEL, "name": "practice"},
-            "message": {"ts": ts, "text": "x"},
-            "container": {"type": "message", "message_ts": ts, "channel_id": CHANNEL},
-            "trigger_id": f"trigger-{user}",
-            "response_url": f"{self.fake.base}/respond/click",
-            "actions": [
-                {"action_id": "daily_answer", "block_id": "b", "value": str(post_id), "type": "button"}
-            ],
-        }
+        action = {"action_id": "daily_answer", "block_id": "b", "value": str(post_id), "type": "button"}
+        payload = block_actions(action, user, CHANNEL, TEAM, ts, f"{self.fake.base}/respond/click")
         await self.acked(await self.send("interactive", payload))
         calls = await self.fake.wait_for(lambda: self.fake.of("views.open")[opened:])
         view = calls[0].params["view"]
         return json.loads(view) if isinstance(view, str) else view
 
     def submission(self, view: dict, text: str, user: str = "U1") -> dict:
-        return {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": "t",
-            "view": {**view, "id": "V1", "state": {"values": answer_values(text)}},
-        }
+        return view_submission(view, answer_values(text), user, TEAM)
 
     async def listeners_done(self, payload: dict, times: int) -> list[str]:
         """Waits until the listener for this payload has finished `times` times; their retry numbers."""
@@ -131,25 +102,17 @@ class Socket:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def socket(service: PracticeService, fake: FakeSlack) -> AsyncIterator[Socket]:
-    settings = settings_for(fake, slack_bot_token="xoxb-T1", slack_app_token="xapp-1-A1-test")
+async def socket(service: PracticeService, slack_api: FakeSlack) -> AsyncIterator[Socket]:
+    settings = settings_for(slack_api, slack_bot_token="xoxb-T1", slack_app_token="xapp-1-A1-test")
     runtime = SlackServer(service, settings)
-    finished = Finished(fake)
+    finished = Finished(slack_api)
     runtime.app.listener_runner.listener_completion_handler = finished
     await runtime.start()
     try:
-        await fake.wait_for(lambda: fake.links)
-        assert runtime.port is None and len(fake.of("apps.connections.open")) == 1
-        assert fake.of("apps.connections.open")[0].token == "xapp-1-A1-test"
-        yield Socket(runtime, fake, finished)
+        await slack_api.wait_for(lambda: slack_api.links)
+        assert runtime.port is None and len(slack_api.of("apps.connections.open")) == 1
+        assert slack_api.of("apps.connections.open")[0].token == "xapp-1-A1-test"
+        yield Socket(runtime, slack_api, finished)
     finally:
         await runtime.close()
 
