@@ -11,11 +11,11 @@ from bot.errors import UserError
 from bot.practice import directory, picking
 from bot.rules.calendar import (
     describe_weekdays,
+    local_day,
     next_post,
     next_post_day,
     parse_hhmm,
     parse_weekdays,
-    today_in,
     zone,
 )
 from bot.rules.topics import match_list
@@ -105,7 +105,7 @@ def status(channel: Channel, ws: Workspace, now: datetime, *, set_up: bool = Tru
     enabled = set_up and channel.enabled
     if enabled:
         _, instant = next_post(channel.post_time, channel.weekdays, tz, now, channel.skip_date)
-    skipping = channel.skip_date if channel.skip_date and channel.skip_date >= today_in(tz, now) else None
+    skipping = channel.skip_date if channel.skip_date and channel.skip_date >= local_day(now, tz) else None
     return ChannelStatus(
         channel=channel.name or channel.external_id,
         enabled=enabled,
@@ -142,7 +142,7 @@ async def admin_channel(
 def skip_next(channel: Channel, ws: Workspace, now: datetime) -> None:
     """Skip the next scheduled post (today's if it has not gone out yet); `resume` undoes it."""
     tz = channel.timezone or ws.timezone
-    if channel.skip_date is not None and channel.skip_date >= today_in(tz, now):
+    if channel.skip_date is not None and channel.skip_date >= local_day(now, tz):
         raise UserError(
             f"The post of {channel.skip_date:%a %Y-%m-%d} is already skipped; resume undoes the skip."
         )

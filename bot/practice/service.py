@@ -6,7 +6,7 @@ import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select, update
@@ -20,11 +20,11 @@ from bot.grading import Grade, grade_question
 from bot.grading.judge import Judge, grade_question_with_judge
 from bot.practice import appeals, boards, daily, directory, picking
 from bot.practice import channels as admin
-from bot.rules.calendar import today_in, zone
+from bot.rules.calendar import local_day, zone
 from bot.rules.inbound import clean
-from bot.rules.periods import PERIODS
+from bot.rules.periods import PERIODS, week_start
 from bot.rules.review import review
-from bot.rules.streaks import Streak, extend_channel, extend_practice, local_day, practice_current
+from bot.rules.streaks import Streak, extend_channel, extend_practice, practice_current
 from bot.store.db import Database
 from bot.store.migrate import ensure_migrated
 from bot.store.renames import follow_renames
@@ -210,7 +210,7 @@ class PracticeService:
             if channel is None:
                 raise UserError(admin.NOT_SET_UP + admin.NOW)
             tz = channel.timezone or ws.timezone
-            day = local_date or today_in(tz, now)
+            day = local_date or local_day(now, tz)
             post = await daily.existing(session, channel.id, day)
             if post is None:
                 admin.refuse_unscheduled(channel, day)
@@ -754,7 +754,7 @@ def _stats_view(name: str, tz: str, rows: list[tuple[datetime, int, str]], pictu
     for created, score, topic in rows:
         by_topic[topic].append(score)
         local = created.astimezone(zone(tz)).date()
-        by_week[local - timedelta(days=local.weekday())].append(score)
+        by_week[week_start(local)].append(score)
     topics = tuple(
         TopicLine(topic, len(scores), round(sum(scores) / len(scores), 1))
         for topic, scores in sorted(by_topic.items())

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
 from bot.practice import daily
-from bot.rules.calendar import local_instant, parse_hhmm, today_in
+from bot.rules.calendar import local_day, local_instant, parse_hhmm
 from bot.store.tables import Channel, DailyPost, Workspace
 from bot.surface.context import Place
 
@@ -58,7 +58,7 @@ async def schedules(session: AsyncSession, platforms: Sequence[str]) -> dict[Sch
 
 def is_due(channel: Channel, tz: str, now: datetime, grace: timedelta) -> date | None:
     """Today's local date when the channel's post time today lies within [now - grace, now]."""
-    day = today_in(tz, now)
+    day = local_day(now, tz)
     if str(day.weekday()) not in (channel.weekdays or "0123456") or channel.skip_date == day:
         return None
     at = local_instant(day, parse_hhmm(channel.post_time), tz)
@@ -158,7 +158,7 @@ async def lease_existing(
     )
     places: dict[int, Place] = {}
     for post, channel, ws in rows.all():
-        if post.local_date == today_in(channel.timezone or ws.timezone, now):  # never a past day's post
+        if post.local_date == local_day(now, channel.timezone or ws.timezone):  # never a past day's post
             places[post.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
     return await _lease(session, list(places), places, now, lease, owner, dead)
 
