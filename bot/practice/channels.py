@@ -100,7 +100,7 @@ def apply_changes(channel: Channel, bank, changes: dict) -> None:
 
 
 def status(channel: Channel, ws: Workspace, now: datetime, *, set_up: bool = True) -> ChannelStatus:
-    tz = channel.timezone or ws.timezone
+    tz = directory.channel_tz(channel, ws)
     instant = None
     enabled = set_up and channel.enabled
     if enabled:
@@ -141,7 +141,7 @@ async def admin_channel(
 
 def skip_next(channel: Channel, ws: Workspace, now: datetime) -> None:
     """Skip the next scheduled post (today's if it has not gone out yet); `resume` undoes it."""
-    tz = channel.timezone or ws.timezone
+    tz = directory.channel_tz(channel, ws)
     if channel.skip_date is not None and channel.skip_date >= local_day(now, tz):
         raise UserError(
             f"The post of {channel.skip_date:%a %Y-%m-%d} is already skipped; resume undoes the skip."

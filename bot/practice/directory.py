@@ -19,6 +19,16 @@ def insert_for(session: AsyncSession, table: Any):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+def channel_tz(channel: Channel, ws: Workspace) -> str:
+    """The channel's own clock, else its workspace's: the one its posts and local days follow."""
+    return channel.timezone or ws.timezone
+
+
+def member_tz(member: Member, ws: Workspace) -> str:
+    """The member's own choice, else what their platform says, else the workspace's."""
+    return member.chosen_timezone or member.timezone or ws.timezone
+
+
 async def _get_or_create(session: AsyncSession, model: Any, keys: dict, defaults: dict) -> Any:
     query = select(model).filter_by(**keys)
     row = (await session.execute(query)).scalar_one_or_none()

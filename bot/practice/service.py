@@ -146,10 +146,6 @@ class PracticeService:
         ws = await directory.workspace(session, actor.place, now, self.default_timezone)
         return ws, await directory.member(session, ws, actor, now)
 
-    def _member_tz(self, ws: Workspace, member: Member) -> str:
-        """The member's own choice, else what their platform says, else the workspace's."""
-        return member.chosen_timezone or member.timezone or ws.timezone
-
     # -- the bank ---------------------------------------------------------------------------------
 
     async def sync_questions(self) -> None:
@@ -209,7 +205,7 @@ class PracticeService:
             channel = await directory.find_channel(session, ws, place)
             if channel is None:
                 raise UserError(admin.NOT_SET_UP + admin.NOW)
-            tz = channel.timezone or ws.timezone
+            tz = directory.channel_tz(channel, ws)
             day = local_date or local_day(now, tz)
             post = await daily.existing(session, channel.id, day)
             if post is None:
@@ -309,7 +305,7 @@ class PracticeService:
             await boards.credit(session, answer, ws.timezone)
             await self._review(session, member.id, question.id, grade.score, now)
             practice = await _streak_row(session, PracticeStreak, create=False, member_id=member.id)
-            today = local_day(now, self._member_tz(ws, member))
+            today = local_day(now, directory.member_tz(member, ws))
             reveal = channel.reveal_policy == "immediate"
             return _grade_card(
                 question,
@@ -516,7 +512,7 @@ class PracticeService:
 
         async def store(session: AsyncSession) -> GradeCard:
             ws, member = await self._context(session, actor)
-            today = local_day(now, self._member_tz(ws, member))
+            today = local_day(now, directory.member_tz(member, ws))
             claimed = await session.execute(
                 update(QuizAttempt)
                 .where(QuizAttempt.id == attempt_id, QuizAttempt.answered_at.is_(None))
@@ -671,7 +667,7 @@ class PracticeService:
             ws, member = await self._context(session, actor)
             practice = _streak(await _streak_row(session, PracticeStreak, create=False, member_id=member.id))
             view = StreakView(
-                practice_current=practice_current(practice, local_day(now, self._member_tz(ws, member))),
+                practice_current=practice_current(practice, local_day(now, directory.member_tz(member, ws))),
                 practice_best=practice.best,
             )
             channel = None
@@ -714,7 +710,7 @@ class PracticeService:
             elif name is not None:
                 member.chosen_timezone = chosen
             source = "chosen" if member.chosen_timezone else "platform" if member.timezone else "workspace"
-            return moved, TimezoneView(self._member_tz(ws, member), source, ws.timezone)
+            return moved, TimezoneView(directory.member_tz(member, ws), source, ws.timezone)
 
         moved, view = await self.transaction(work)
         for channel_id in moved:  # their posts follow the workspace's clock
@@ -731,7 +727,7 @@ class PracticeService:
                 .where(Answer.member_id == member.id)
                 .order_by(Answer.created_at)
             )
-            return member.display_name or member.external_id, self._member_tz(ws, member), rows.all()
+            return member.display_name or member.external_id, directory.member_tz(member, ws), rows.all()
 
         name, tz, rows = await self.transaction(work)
         return _stats_view(name, tz, rows, picture)

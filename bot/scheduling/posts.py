@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
-from bot.practice import daily
+from bot.practice import daily, directory
 from bot.rules.calendar import local_day, local_instant, parse_hhmm
 from bot.store.tables import Channel, DailyPost, Workspace
 from bot.surface.context import Place
@@ -82,7 +82,7 @@ async def lease_batch(
     )
     wanted, where = [], {}
     for channel, ws in rows.all():
-        tz = channel.timezone or ws.timezone
+        tz = directory.channel_tz(channel, ws)
         day = is_due(channel, tz, now, grace)
         if day is not None:
             wanted.append((channel, tz, day))
@@ -158,7 +158,7 @@ async def lease_existing(
     )
     places: dict[int, Place] = {}
     for post, channel, ws in rows.all():
-        if post.local_date == local_day(now, channel.timezone or ws.timezone):  # never a past day's post
+        if post.local_date == local_day(now, directory.channel_tz(channel, ws)):  # never a past day's post
             places[post.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
     return await _lease(session, list(places), places, now, lease, owner, dead)
 
