@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,11 @@ def insert_for(session: AsyncSession, table: Any):
 def channel_tz(channel: Channel, ws: Workspace) -> str:
     """The channel's own clock, else its workspace's: the one its posts and local days follow."""
     return channel.timezone or ws.timezone
+
+
+def channel_tz_sql():
+    """channel_tz in SQL, for queries over many channels joined to their workspace."""
+    return func.coalesce(Channel.timezone, Workspace.timezone)
 
 
 def member_tz(member: Member, ws: Workspace) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
@@ -39,13 +39,9 @@ class Delivery:
     maybe_sent_since: datetime | None = None  # an earlier send started: the platform may have it
 
 
-def effective_tz():
-    return func.coalesce(Channel.timezone, Workspace.timezone)
-
-
 async def schedules(session: AsyncSession, platforms: Sequence[str]) -> dict[Schedule, list[int]]:
     rows = await session.execute(
-        select(Channel.id, Channel.post_time, Channel.weekdays, effective_tz())
+        select(Channel.id, Channel.post_time, Channel.weekdays, directory.channel_tz_sql())
         .join(Workspace, Workspace.id == Channel.workspace_id)
         .where(Channel.enabled.is_(True), Workspace.platform.in_(platforms))
         .order_by(Channel.id)
