@@ -1,8 +1,5 @@
-"""The one path every answer takes, daily or quiz: checked, graded (a bounded few at once), stored.
-
-A 09:00 burst queues at the grading slots, so new requests still get their acknowledgement promptly
-instead of waiting behind hundreds of busy coroutines, on every platform.
-"""
+"""One path for every answer, daily or quiz, on every platform: checked, graded a few at a time (a
+09:00 burst queues here, so new requests are still acknowledged promptly), stored once."""
 
 from __future__ import annotations
 
