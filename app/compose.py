@@ -51,6 +51,8 @@ async def build_service(database_url: str | None = None, settings: Settings | No
         bank,
         default_timezone=settings.default_timezone,
         judge=Judge(judge_config) if judge_config else None,
+        grading_concurrency=settings.grading_concurrency,
+        card_refresh_seconds=settings.card_refresh_seconds,
     )
     try:
         await service.start()

@@ -134,7 +134,7 @@ async def test_a_reconnect_re_runs_and_re_posts_nothing(
     grade = await fake.wait_for(lambda: fake.of("chat.postEphemeral"))
     assert grade[0].params["user"] == "U1" and "Score " in grade[0].params["text"]
     await socket.listeners_done(answer, 1)
-    await socket.runtime.listeners.card_refresh.drain()
+    await socket.runtime.listeners.service.drain_card_refreshes()
     seen = {m: len(fake.of(m)) for m in ("chat.postMessage", "chat.postEphemeral", "chat.update")}
     assert seen == {"chat.postMessage": 1, "chat.postEphemeral": 1, "chat.update": 1}
     assert len(fake.responses) == 1 and await count_answers(service) == 1
@@ -145,7 +145,7 @@ async def test_a_reconnect_re_runs_and_re_posts_nothing(
     await socket.send("interactive", answer, envelope_id=first, retry_attempt=1)
     await fake.wait_for(lambda: [a["envelope_id"] for a in fake.acks].count(first) == 2)
     retries = await socket.listeners_done(answer, 2)  # the bot ran the answer's listener again...
-    await socket.runtime.listeners.card_refresh.drain()
+    await socket.runtime.listeners.service.drain_card_refreshes()
     assert {m: len(fake.of(m)) for m in seen} == seen  # ...yet no second grade, question or card edit
     assert await count_answers(service) == 1  # the unique key refused the repeat
     assert retries == ["0", "1"]  # Bolt turned retry_attempt into x-slack-retry-num

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.streaks import Streak, extend_channel, extend_practice, local_day, practice_current
+from bot.rules.calendar import local_day
+from bot.rules.streaks import Streak, extend_channel, extend_practice, practice_current
 
 
 def run(days: list[date]) -> Streak:

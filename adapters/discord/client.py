@@ -10,7 +10,6 @@ import discord
 from adapters.discord.commands import COMMANDS, Tree
 from adapters.discord.views import DYNAMIC_ITEMS
 from app.settings import Settings
-from bot.practice.debounce import Debouncer
 from bot.practice.service import PracticeService
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,6 @@ class InterviewBot(discord.AutoShardedClient):
         self.service = service
         self.settings = settings
         self.sync_commands = sync_commands
-        self.card_refresh = Debouncer(settings.card_refresh_seconds)
         self.tree = Tree(self)
         for command in COMMANDS:
             self.tree.add_command(command)
@@ -46,5 +44,5 @@ class InterviewBot(discord.AutoShardedClient):
             log.info("Discord: %d commands synced globally", len(synced))
 
     async def close(self) -> None:
-        await self.card_refresh.drain()  # the last "N answered" edit still goes out
+        await self.service.drain_card_refreshes()  # the last "N answered" edit still goes out
         await super().close()

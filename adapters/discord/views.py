@@ -84,7 +84,7 @@ class AnswerModal(discord.ui.Modal):
                     return
                 await message.edit(embed=embeds.question(card), view=daily_view(card.post_id))
 
-            interaction.client.card_refresh.schedule(message.id, refresh)  # type: ignore[attr-defined]
+            service.schedule_card_refresh(message.id, refresh)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item=None) -> None:
         log.exception("answer modal failed", exc_info=error)

@@ -16,7 +16,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from app.settings import Settings
 from bot.errors import UserError
-from bot.practice.debounce import Debouncer
 from bot.practice.service import PracticeService, check_answer_text
 from bot.rules import topics
 from bot.rules.inbound import clean
@@ -50,10 +49,6 @@ class Listeners:
         self.service = service
         self.settings = settings
         self.command = settings.slack_command
-        self.card_refresh = Debouncer(settings.card_refresh_seconds)
-        # A few answers graded at a time: a 09:00 burst queues here, and new requests still get
-        # their acknowledgement promptly instead of waiting behind hundreds of busy coroutines.
-        self.grading = asyncio.Semaphore(settings.grading_concurrency)
         self._zones: dict[str, tuple[float, str | None]] = {}  # user -> (looked up at, Slack profile tz)
         self._lookups: dict[str, asyncio.Task] = {}
 
@@ -109,7 +104,7 @@ class Listeners:
 
     async def close(self) -> None:
         """The last "N answered" edit still goes out; pending timezone lookups are dropped."""
-        await self.card_refresh.drain()
+        await self.service.drain_card_refreshes()
         for task in list(self._lookups.values()):
             task.cancel()
 
@@ -282,11 +277,10 @@ class Listeners:
         meta = json.loads(view["private_metadata"] or "{}")
         actor = await self.actor(body, client, channel=meta.get("channel"))
         try:
-            async with self.grading:
-                if view["callback_id"] == "daily_submit":
-                    grade = await self.service.answer_post(actor, meta["post_id"], text)
-                else:
-                    grade = await self.service.answer_quiz(actor, meta["attempt_id"], text)
+            if view["callback_id"] == "daily_submit":
+                grade = await self.service.answer_post(actor, meta["post_id"], text)
+            else:
+                grade = await self.service.answer_quiz(actor, meta["attempt_id"], text)
         except UserError as error:
             if not context.get("is_retry"):  # a retried delivery was already answered the first time
                 await self._private(client, actor, text=blocks.escape(str(error)))
@@ -305,7 +299,7 @@ class Listeners:
                     blocks=blocks.question(card),
                 )
 
-            self.card_refresh.schedule((meta["channel"], meta["ts"]), refresh)
+            self.service.schedule_card_refresh((meta["channel"], meta["ts"]), refresh)
 
     async def on_appeal_submit(self, ack, body: dict, view: dict, client: AsyncWebClient) -> None:
         await ack()

@@ -18,8 +18,12 @@ from sqlalchemy.orm import aliased
 from bot.errors import UserError
 from bot.grading.score import CORRECT_AT, verdict
 from bot.practice import boards
+from bot.practice.channels import require_admin
+from bot.practice.core import Core
+from bot.rules.inbound import clean
 from bot.store.tables import Answer, Appeal, Member, QuestionAlias, QuestionRow, Workspace
 from bot.surface.cards import AppealView, DisputeView
+from bot.surface.context import Actor
 
 MAX_REASON_CHARS = 1000
 ACCEPTED_SCORE = 90  # an accepted appeal without a score given means "this answer was right"
@@ -191,3 +195,48 @@ async def disputes(session: AsyncSession, ws_id: int, limit: int) -> list[Disput
         )
         for answer, member, prompt in rows.all()
     ]
+
+
+async def appeal(core: Core, actor: Actor, answer_id: int, reason: str) -> AppealView:
+    now = core.clock()
+
+    async def work(session: AsyncSession) -> AppealView:
+        ws, member = await core.context(session, actor)
+        row = await open_appeal(session, ws, member, answer_id, clean(reason), now)
+        return (await views(session, ws.id, ids=[row.id]))[0]
+
+    return await core.transaction(work)
+
+
+async def pending(core: Core, actor: Actor) -> list[AppealView]:
+    async def work(session: AsyncSession) -> list[AppealView]:
+        ws, _ = await core.context(session, actor)
+        require_admin(actor, ws)
+        return await views(session, ws.id, state="pending")
+
+    return await core.transaction(work)
+
+
+async def disputed(core: Core, actor: Actor, limit: int) -> list[DisputeView]:
+    """Admins only: the latest grades the LLM judge disagreed with, beside the appeals."""
+
+    async def work(session: AsyncSession) -> list[DisputeView]:
+        ws, _ = await core.context(session, actor)
+        require_admin(actor, ws)
+        return await disputes(session, ws.id, limit)
+
+    return await core.transaction(work)
+
+
+async def decide_as_admin(
+    core: Core, actor: Actor, appeal_id: int, accept: bool, score: int | None, note: str
+) -> AppealView:
+    now = core.clock()
+
+    async def work(session: AsyncSession) -> AppealView:
+        ws, member = await core.context(session, actor)
+        require_admin(actor, ws)
+        row = await decide(session, ws, member, appeal_id, accept, score, clean(note), now)
+        return (await views(session, ws.id, ids=[row.id]))[0]
+
+    return await core.transaction(work)

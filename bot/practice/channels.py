@@ -9,13 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.practice import directory, picking
+from bot.practice.core import Core
 from bot.rules.calendar import (
     describe_weekdays,
+    local_day,
     next_post,
     next_post_day,
     parse_hhmm,
     parse_weekdays,
-    today_in,
     zone,
 )
 from bot.rules.topics import match_list
@@ -29,6 +30,21 @@ NOT_SET_UP = "The daily question is not set up in this channel yet; an admin's s
 NOW = " /quiz gives you a question now."
 
 ScheduleListener = Callable[[int], Awaitable[None]]
+Change = Callable[[Channel, Workspace, datetime], None]
+
+
+class ScheduleChanges:
+    """The scheduler listens here, so a changed schedule takes effect without a restart."""
+
+    def __init__(self) -> None:
+        self._listeners: list[ScheduleListener] = []
+
+    def listen(self, listener: ScheduleListener) -> None:
+        self._listeners.append(listener)
+
+    async def changed(self, channel_id: int) -> None:
+        for listener in self._listeners:
+            await listener(channel_id)
 
 
 def is_admin(actor: Actor, ws: Workspace) -> bool:
@@ -100,12 +116,12 @@ def apply_changes(channel: Channel, bank, changes: dict) -> None:
 
 
 def status(channel: Channel, ws: Workspace, now: datetime, *, set_up: bool = True) -> ChannelStatus:
-    tz = channel.timezone or ws.timezone
+    tz = directory.channel_tz(channel, ws)
     instant = None
     enabled = set_up and channel.enabled
     if enabled:
         _, instant = next_post(channel.post_time, channel.weekdays, tz, now, channel.skip_date)
-    skipping = channel.skip_date if channel.skip_date and channel.skip_date >= today_in(tz, now) else None
+    skipping = channel.skip_date if channel.skip_date and channel.skip_date >= local_day(now, tz) else None
     return ChannelStatus(
         channel=channel.name or channel.external_id,
         enabled=enabled,
@@ -141,8 +157,8 @@ async def admin_channel(
 
 def skip_next(channel: Channel, ws: Workspace, now: datetime) -> None:
     """Skip the next scheduled post (today's if it has not gone out yet); `resume` undoes it."""
-    tz = channel.timezone or ws.timezone
-    if channel.skip_date is not None and channel.skip_date >= today_in(tz, now):
+    tz = directory.channel_tz(channel, ws)
+    if channel.skip_date is not None and channel.skip_date >= local_day(now, tz):
         raise UserError(
             f"The post of {channel.skip_date:%a %Y-%m-%d} is already skipped; resume undoes the skip."
         )
@@ -162,3 +178,37 @@ def refuse_unscheduled(channel: Channel, day: date) -> None:
             f"There is no daily question here on {day:%A}s (it posts {describe_weekdays(channel.weekdays)}); "
             f"the next one is on {following:%a %Y-%m-%d}." + NOW
         )
+
+
+async def update(
+    core: Core, schedules: ScheduleChanges, actor: Actor, change: Change | None, *, setup: bool = False
+) -> ChannelStatus:
+    """Admins only. Setup creates the channel (posting on); the rest need a channel set up. Without a
+    change: the schedule as it stands, or as setup would start it where nobody has set it up yet."""
+    now = core.clock()
+
+    async def work(session: AsyncSession) -> tuple[int | None, ChannelStatus]:
+        ws, channel = await admin_channel(session, actor, now, core.default_timezone, setup=setup)
+        if channel is None:
+            if change is not None:
+                raise UserError(NOT_SET_UP)
+            unsaved = directory.unsaved_channel(ws, actor.place, now)
+            return None, status(unsaved, ws, now, set_up=False)
+        if change is not None:
+            change(channel, ws, now)
+        await session.flush()
+        return channel.id, status(channel, ws, now)
+
+    channel_id, view = await core.transaction(work)
+    if channel_id is not None:
+        await schedules.changed(channel_id)
+    return view
+
+
+def pause(channel: Channel, ws: Workspace, now: datetime) -> None:
+    channel.enabled = False
+
+
+def resume(channel: Channel, ws: Workspace, now: datetime) -> None:
+    channel.enabled, channel.failures, channel.last_error = True, 0, None
+    channel.skip_date = None  # resume also undoes a skip

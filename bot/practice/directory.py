@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,21 @@ def insert_for(session: AsyncSession, table: Any):
     """The dialect's INSERT, which knows ON CONFLICT on both SQLite and PostgreSQL."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def channel_tz(channel: Channel, ws: Workspace) -> str:
+    """The channel's own clock, else its workspace's: the one its posts and local days follow."""
+    return channel.timezone or ws.timezone
+
+
+def channel_tz_sql():
+    """channel_tz in SQL, for queries over many channels joined to their workspace."""
+    return func.coalesce(Channel.timezone, Workspace.timezone)
+
+
+def member_tz(member: Member, ws: Workspace) -> str:
+    """The member's own choice, else what their platform says, else the workspace's."""
+    return member.chosen_timezone or member.timezone or ws.timezone
 
 
 async def _get_or_create(session: AsyncSession, model: Any, keys: dict, defaults: dict) -> Any:

@@ -49,8 +49,11 @@ def closes_at(day: date, post_time: str, weekdays: str, close_time: str | None, 
     return following - DEFAULT_CLOSE_BEFORE_NEXT
 
 
-def today_in(tz: str, now: datetime) -> date:
-    return now.astimezone(zone(tz)).date()
+def local_day(instant: datetime, tz: str) -> date:
+    """The calendar date of an instant in an IANA zone: days, not 24-hour spans, so DST cannot split one."""
+    if instant.tzinfo is None:
+        raise ValueError("local_day needs a timezone-aware instant")
+    return instant.astimezone(zone(tz)).date()
 
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

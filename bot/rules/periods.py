@@ -11,6 +11,10 @@ PERIODS = ("week", "month", "all")
 ALL_TIME = date(1970, 1, 1)  # the single bucket of the all-time board
 
 
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
 def bucket(period: str, instant: datetime, tz: str) -> date:
     """The first local day of the period that contains `instant`."""
     if period not in PERIODS:
@@ -18,4 +22,4 @@ def bucket(period: str, instant: datetime, tz: str) -> date:
     if period == "all":
         return ALL_TIME
     day = instant.astimezone(zone(tz)).date()
-    return day - timedelta(days=day.weekday()) if period == "week" else day.replace(day=1)
+    return week_start(day) if period == "week" else day.replace(day=1)

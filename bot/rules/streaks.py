@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-
-from bot.rules.calendar import zone
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -13,13 +11,6 @@ class Streak:
     current: int = 0
     best: int = 0
     last: date | None = None  # practice: last day counted; channel: local date of the last answered post
-
-
-def local_day(instant: datetime, tz: str) -> date:
-    """The calendar date of an instant in an IANA zone: days, not 24-hour spans, so DST cannot split one."""
-    if instant.tzinfo is None:
-        raise ValueError("local_day needs a timezone-aware instant")
-    return instant.astimezone(zone(tz)).date()
 
 
 def _bump(streak: Streak, current: int, last: date) -> Streak:

@@ -6,12 +6,12 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
-from bot.practice import daily
-from bot.rules.calendar import local_instant, parse_hhmm, today_in
+from bot.practice import daily, directory
+from bot.rules.calendar import local_day, local_instant, parse_hhmm
 from bot.store.tables import Channel, DailyPost, Workspace
 from bot.surface.context import Place
 
@@ -39,13 +39,9 @@ class Delivery:
     maybe_sent_since: datetime | None = None  # an earlier send started: the platform may have it
 
 
-def effective_tz():
-    return func.coalesce(Channel.timezone, Workspace.timezone)
-
-
 async def schedules(session: AsyncSession, platforms: Sequence[str]) -> dict[Schedule, list[int]]:
     rows = await session.execute(
-        select(Channel.id, Channel.post_time, Channel.weekdays, effective_tz())
+        select(Channel.id, Channel.post_time, Channel.weekdays, directory.channel_tz_sql())
         .join(Workspace, Workspace.id == Channel.workspace_id)
         .where(Channel.enabled.is_(True), Workspace.platform.in_(platforms))
         .order_by(Channel.id)
@@ -58,7 +54,7 @@ async def schedules(session: AsyncSession, platforms: Sequence[str]) -> dict[Sch
 
 def is_due(channel: Channel, tz: str, now: datetime, grace: timedelta) -> date | None:
     """Today's local date when the channel's post time today lies within [now - grace, now]."""
-    day = today_in(tz, now)
+    day = local_day(now, tz)
     if str(day.weekday()) not in (channel.weekdays or "0123456") or channel.skip_date == day:
         return None
     at = local_instant(day, parse_hhmm(channel.post_time), tz)
@@ -82,7 +78,7 @@ async def lease_batch(
     )
     wanted, where = [], {}
     for channel, ws in rows.all():
-        tz = channel.timezone or ws.timezone
+        tz = directory.channel_tz(channel, ws)
         day = is_due(channel, tz, now, grace)
         if day is not None:
             wanted.append((channel, tz, day))
@@ -158,7 +154,7 @@ async def lease_existing(
     )
     places: dict[int, Place] = {}
     for post, channel, ws in rows.all():
-        if post.local_date == today_in(channel.timezone or ws.timezone, now):  # never a past day's post
+        if post.local_date == local_day(now, directory.channel_tz(channel, ws)):  # never a past day's post
             places[post.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
     return await _lease(session, list(places), places, now, lease, owner, dead)
 

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.practice.service import PracticeService
 from bot.rules.calendar import DAY_NAMES
-from bot.scheduling import posts
 from bot.scheduling.fanout import Batcher, FanOut, Gate
+from bot.scheduling.ledger import Ledger
 from bot.scheduling.posts import Delivery, Schedule
-from bot.scheduling.senders import sender_for
-from bot.surface.cards import QuestionCard
 from bot.surface.publishing import ChannelUnavailable, Publisher
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 BATCH = 200
 
@@ -67,13 +62,14 @@ class DailyScheduler:
         sweep_every: timedelta = timedelta(minutes=5),
     ) -> None:
         self.service = service
+        self.ledger = Ledger(service.core)
         self.publishers = dict(publishers)
         self.grace, self.concurrency, self.pause_after = grace, concurrency, pause_after
         self.lease, self.sweep_every = lease, sweep_every
         self.gates = {platform: Gate() for platform in self.publishers}
         self.aps = AsyncIOScheduler(timezone=UTC)
         self._post_jobs: set[str] = set()
-        self.sender = sender_for(service.db.engine)
+        self.sender = self.ledger.sender()
         self._holding = False
         self._hold_lock = asyncio.Lock()  # a cron tick and a sweep may both get here at once
 
@@ -82,10 +78,7 @@ class DailyScheduler:
         return tuple(self.publishers)
 
     def now(self) -> datetime:
-        return self.service.clock()
-
-    async def _tx(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        return await self.service.transaction(work)
+        return self.ledger.now()
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -129,7 +122,7 @@ class DailyScheduler:
         await self.rebuild()
 
     async def rebuild(self) -> dict[Schedule, list[int]]:
-        groups = await self._tx(lambda s: posts.schedules(s, self.platforms))
+        groups = await self.ledger.schedules(self.platforms)
         wanted = {schedule.key: schedule for schedule in groups}
         for key in self._post_jobs - wanted.keys():
             self.aps.remove_job(key)
@@ -145,7 +138,7 @@ class DailyScheduler:
                 misfire_grace_time=int(self.grace.total_seconds()),
             )
         self._post_jobs = set(wanted)
-        for post_id, closes_at in await self._tx(lambda s: posts.open_posts(s, self.platforms)):
+        for post_id, closes_at in await self.ledger.open_posts(self.platforms):
             self._schedule_close(post_id, closes_at)
         return groups
 
@@ -163,20 +156,18 @@ class DailyScheduler:
 
     async def fire(self, schedule: Schedule) -> Report:
         """A cron tick: every channel that has this schedule now (re-read, so edits count)."""
-        groups = await self._tx(lambda s: posts.schedules(s, self.platforms))
+        groups = await self.ledger.schedules(self.platforms)
         return await self.post_channels(groups.get(schedule, []))
 
     async def sweep(self) -> Report:
         """Catch-up and crash recovery: due channels within the grace period, unsent open posts, closes."""
-        groups = await self._tx(lambda s: posts.schedules(s, self.platforms))
+        groups = await self.ledger.schedules(self.platforms)
         report = await self.post_channels([cid for ids in groups.values() for cid in ids])
         now = self.now()
         dead = await self._dead_senders(now)
-        stranded = await self._tx(lambda s: posts.unsent_today(s, now, self.platforms, dead))
+        stranded = await self.ledger.unsent_today(now, self.platforms, dead)
         if stranded:
-            leased = await self._tx(
-                lambda s: posts.lease_existing(s, stranded, now, self.lease, self.sender.owner, dead)
-            )
+            leased = await self.ledger.lease_existing(stranded, now, self.lease, self.sender.owner, dead)
             extra = await self._deliver(leased)
             report.posted += extra.posted
             report.failed += extra.failed
@@ -186,10 +177,10 @@ class DailyScheduler:
 
     async def _dead_senders(self, now: datetime) -> set[str]:
         """Senders whose leases still run but whose process has ended: their posts are taken over now."""
-        holders = await self._tx(lambda s: posts.lease_holders(s, now, self.platforms, self.sender.owner))
+        holders = await self.ledger.lease_holders(now, self.platforms, self.sender.owner)
         if not holders:
             return set()
-        dead = await self._tx(lambda s: self.sender.gone(s, holders))
+        dead = await self.ledger.gone(self.sender, holders)
         if dead:
             log.warning("taking over the posts of %d sender(s) that ended mid-send", len(dead))
         return dead
@@ -201,11 +192,7 @@ class DailyScheduler:
         fan = self._fan_out(report)
         for start in range(0, len(channel_ids), BATCH):
             chunk = channel_ids[start : start + BATCH]
-            leased = await self._tx(
-                lambda s, chunk=chunk: posts.lease_batch(
-                    s, self.service.bank, chunk, now, self.grace, self.lease, self.sender.owner
-                )
-            )
+            leased = await self.ledger.lease_batch(chunk, now, self.grace, self.lease, self.sender.owner)
             for delivery in leased:
                 await fan.put(delivery)
         await fan.join()
@@ -219,22 +206,8 @@ class DailyScheduler:
         await fan.join()
         return report
 
-    def _card(self, delivery: Delivery) -> QuestionCard:
-        question = self.service.bank.get(delivery.question_id)
-        if question is None:
-            raise LookupError(f"question {delivery.question_id} left the bank")
-        return QuestionCard(
-            question_id=question.id,
-            prompt=question.prompt,
-            topic=question.topic,
-            difficulty=question.difficulty,
-            kind=question.kind,
-            post_id=delivery.post_id,
-            local_date=delivery.local_date.isoformat(),
-        )
-
     async def _record(self, sent: list[tuple[Delivery, str]], report: Report) -> None:
-        closing = await self._tx(lambda s: posts.record_posted(s, sent, self.now()))
+        closing = await self.ledger.record_posted(sent, self.now())
         report.posted += len(sent)
         for post_id, closes_at in closing:
             self._schedule_close(post_id, closes_at)
@@ -243,7 +216,7 @@ class DailyScheduler:
         recorder = Batcher(lambda sent: self._record(sent, report))
 
         async def send(delivery: Delivery) -> str:
-            card = self._card(delivery)
+            card = self.ledger.card(delivery)
             publisher = self.publishers[delivery.place.platform]
             return await publisher.post_question(
                 delivery.place, card, maybe_sent_since=delivery.maybe_sent_since
@@ -259,7 +232,7 @@ class DailyScheduler:
             else:
                 report.retry_later += 1
                 log.warning("post %s to %s failed, will retry: %r", delivery.post_id, delivery.place, error)
-                await self._tx(lambda s: posts.release(s, delivery))
+                await self.ledger.release(delivery)
 
         return FanOut(
             send,
@@ -271,9 +244,7 @@ class DailyScheduler:
         )
 
     async def _channel_refused(self, delivery: Delivery, reason: str) -> None:
-        failures, paused = await self._tx(
-            lambda s: posts.record_failed(s, delivery, reason, self.pause_after)
-        )
+        failures, paused = await self.ledger.record_failed(delivery, reason, self.pause_after)
         log.warning("channel %s refused the daily post (%d in a row): %s", delivery.place, failures, reason)
         place = delivery.place
         text = f"I could not post today's question in #{place.channel_name or place.channel}: {reason}."
@@ -290,15 +261,15 @@ class DailyScheduler:
 
     async def close_due(self) -> int:
         now = self.now()
-        due = await self._tx(lambda s: posts.closable(s, now, self.platforms))
+        due = await self.ledger.closable(now, self.platforms)
         for post_id in due:
             await self.close(post_id)
         return len(due)
 
     async def close(self, post_id: int) -> None:
         """Close (settling streaks), then publish the summary once, from whichever process claims it."""
-        summary = await self.service.close_post(post_id)
-        claimed = await self._tx(lambda s: posts.claim_summary(s, post_id))
+        summary = await self.ledger.close(post_id)
+        claimed = await self.ledger.claim_summary(post_id)
         if claimed is None:
             return
         place, ref = claimed
@@ -306,9 +277,9 @@ class DailyScheduler:
             await self.publishers[place.platform].post_summary(place, ref, summary)
         except ChannelUnavailable as error:
             log.warning("closing summary of post %s refused: %s", post_id, error)
-            await self._tx(lambda s: posts.mark_summary(s, post_id, "failed"))
+            await self.ledger.mark_summary(post_id, "failed")
         except Exception:
             log.exception("closing summary of post %s failed; the next sweep retries", post_id)
-            await self._tx(lambda s: posts.mark_summary(s, post_id, None))
+            await self.ledger.mark_summary(post_id, None)
         else:
-            await self._tx(lambda s: posts.mark_summary(s, post_id, "sent"))
+            await self.ledger.mark_summary(post_id, "sent")
