@@ -14,7 +14,7 @@ from bot.errors import UserError
 from bot.grading import Grade, grade_question
 from bot.grading.judge import Judge, grade_question_with_judge
 from bot.practice import directory, questions
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.rules.inbound import clean
 from bot.rules.review import review
 from bot.store.tables import Answer, Channel, DailyPost, Review
@@ -43,8 +43,8 @@ def is_closed(post: DailyPost, now: datetime) -> bool:
 
 
 class Answers:
-    def __init__(self, core: Core, judge: Judge | None, concurrency: int) -> None:
-        self.core = core
+    def __init__(self, deps: Deps, judge: Judge | None, concurrency: int) -> None:
+        self.deps = deps
         self.judge = judge  # an optional LLM judge (GRADER_JUDGE_URL); the built-in grader otherwise
         self.slots = asyncio.Semaphore(concurrency)
 
@@ -74,7 +74,7 @@ class Answers:
     def _distractors(self, question: Question, limit: int = 12) -> list[str]:
         """References of other questions on the same topic, so an answer to a neighbour is recognised."""
         return [
-            q.answer for q in self.core.bank.questions if q.topic == question.topic and q.id != question.id
+            q.answer for q in self.deps.bank.questions if q.topic == question.topic and q.id != question.id
         ][:limit]
 
 
@@ -157,12 +157,12 @@ def grade_card(
     )
 
 
-async def full_reference(core: Core, actor: Actor, answer_id: int) -> ReferenceView:
+async def full_reference(deps: Deps, actor: Actor, answer_id: int) -> ReferenceView:
     """The whole reference behind one of the member's grades, once it has been revealed to them."""
-    now = core.clock()
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> ReferenceView:
-        _, member = await core.context(session, actor)
+        _, member = await deps.context(session, actor)
         answer = await session.get(Answer, answer_id)
         if answer is None or answer.member_id != member.id:
             raise UserError("That answer is not yours.")
@@ -171,10 +171,10 @@ async def full_reference(core: Core, actor: Actor, answer_id: int) -> ReferenceV
             channel = await session.get(Channel, post.channel_id)
             if channel.reveal_policy != "immediate" and not is_closed(post, now):
                 raise UserError("The reference answer comes when the question closes.")
-        question = questions.lookup(core.bank, answer.question_id)
+        question = questions.lookup(deps.bank, answer.question_id)
         return ReferenceView(question.id, question.prompt, question.answer, question.tips)
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
 def _grade_columns(grade: Grade) -> dict:

@@ -19,7 +19,7 @@ from bot.errors import UserError
 from bot.grading.score import CORRECT_AT, verdict
 from bot.practice import boards
 from bot.practice.channels import require_admin
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.rules.inbound import clean
 from bot.store.tables import Answer, Appeal, Member, QuestionAlias, QuestionRow, Workspace
 from bot.surface.cards import AppealView, DisputeView
@@ -197,46 +197,46 @@ async def disputes(session: AsyncSession, ws_id: int, limit: int) -> list[Disput
     ]
 
 
-async def appeal(core: Core, actor: Actor, answer_id: int, reason: str) -> AppealView:
-    now = core.clock()
+async def appeal(deps: Deps, actor: Actor, answer_id: int, reason: str) -> AppealView:
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> AppealView:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         row = await open_appeal(session, ws, member, answer_id, clean(reason), now)
         return (await views(session, ws.id, ids=[row.id]))[0]
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
-async def pending(core: Core, actor: Actor) -> list[AppealView]:
+async def pending(deps: Deps, actor: Actor) -> list[AppealView]:
     async def work(session: AsyncSession) -> list[AppealView]:
-        ws, _ = await core.context(session, actor)
+        ws, _ = await deps.context(session, actor)
         require_admin(actor, ws)
         return await views(session, ws.id, state="pending")
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
-async def disputed(core: Core, actor: Actor, limit: int) -> list[DisputeView]:
+async def disputed(deps: Deps, actor: Actor, limit: int) -> list[DisputeView]:
     """Admins only: the latest grades the LLM judge disagreed with, beside the appeals."""
 
     async def work(session: AsyncSession) -> list[DisputeView]:
-        ws, _ = await core.context(session, actor)
+        ws, _ = await deps.context(session, actor)
         require_admin(actor, ws)
         return await disputes(session, ws.id, limit)
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
 async def decide_as_admin(
-    core: Core, actor: Actor, appeal_id: int, accept: bool, score: int | None, note: str
+    deps: Deps, actor: Actor, appeal_id: int, accept: bool, score: int | None, note: str
 ) -> AppealView:
-    now = core.clock()
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> AppealView:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         require_admin(actor, ws)
         row = await decide(session, ws, member, appeal_id, accept, score, clean(note), now)
         return (await views(session, ws.id, ids=[row.id]))[0]
 
-    return await core.transaction(work)
+    return await deps.transaction(work)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.practice import directory, picking
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.rules.calendar import (
     describe_weekdays,
     local_day,
@@ -181,14 +181,14 @@ def refuse_unscheduled(channel: Channel, day: date) -> None:
 
 
 async def update(
-    core: Core, schedules: ScheduleChanges, actor: Actor, change: Change | None, *, setup: bool = False
+    deps: Deps, schedules: ScheduleChanges, actor: Actor, change: Change | None, *, setup: bool = False
 ) -> ChannelStatus:
     """Admins only. Setup creates the channel (posting on); the rest need a channel set up. Without a
     change: the schedule as it stands, or as setup would start it where nobody has set it up yet."""
-    now = core.clock()
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> tuple[int | None, ChannelStatus]:
-        ws, channel = await admin_channel(session, actor, now, core.default_timezone, setup=setup)
+        ws, channel = await admin_channel(session, actor, now, deps.default_timezone, setup=setup)
         if channel is None:
             if change is not None:
                 raise UserError(NOT_SET_UP)
@@ -199,7 +199,7 @@ async def update(
         await session.flush()
         return channel.id, status(channel, ws, now)
 
-    channel_id, view = await core.transaction(work)
+    channel_id, view = await deps.transaction(work)
     if channel_id is not None:
         await schedules.changed(channel_id)
     return view

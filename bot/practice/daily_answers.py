@@ -30,9 +30,9 @@ async def answer(grading: Answers, actor: Actor, post_id: int, text: str) -> Gra
 
 
 async def _answer(grading: Answers, actor: Actor, post_id: int, text: str) -> GradeCard:
-    core = grading.core
+    deps = grading.deps
     cleaned = check_answer_text(text)
-    now = core.clock()
+    now = deps.clock()
 
     judged = None
     if grading.judge is not None:  # a remote call: made before, not inside, the transaction
@@ -43,16 +43,16 @@ async def _answer(grading: Answers, actor: Actor, post_id: int, text: str) -> Gr
             key = _count_key(post, member)
             if await session.scalar(select(Answer.id).where(Answer.count_key == key)):
                 raise UserError(ALREADY_ANSWERED)  # a redelivery or double click costs no judge call
-            return questions.lookup(core.bank, post.question_id), await appeals.aliases(
+            return questions.lookup(deps.bank, post.question_id), await appeals.aliases(
                 session, ws.id, post.question_id
             )
 
-        question, extra = await core.transaction(peek)
+        question, extra = await deps.transaction(peek)
         judged = await grading.grade(question, cleaned, extra)
 
     async def work(session: AsyncSession) -> GradeCard:
         post, channel, ws = await _open_post(session, actor, post_id, now)
-        question = questions.lookup(core.bank, post.question_id)
+        question = questions.lookup(deps.bank, post.question_id)
         grade = judged or grading.grade_here(
             question, cleaned, await appeals.aliases(session, ws.id, question.id)
         )
@@ -98,7 +98,7 @@ async def _answer(grading: Answers, actor: Actor, post_id: int, text: str) -> Gr
             channel=streak_rows.read(row).current,
         )
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
 async def _open_post(

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.practice import channels as admin
-from bot.practice import daily, directory, questions
+from bot.practice import claims, directory, questions
 from bot.practice.answers import is_closed
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.rules.calendar import local_day
 from bot.store.tables import Answer, ChannelStreak, DailyPost, Member
 from bot.surface.cards import BoardRow, PostSummary, QuestionCard
@@ -20,45 +20,45 @@ from bot.surface.context import Place
 MILESTONES = (3, 5, 10, 20, 30, 50, 100)
 
 
-async def today(core: Core, place: Place, local_date: date | None = None) -> QuestionCard:
+async def today(deps: Deps, place: Place, local_date: date | None = None) -> QuestionCard:
     """Today's post of a channel, claimed once: the unique (channel, local date) key decides races.
 
     A channel nobody set up, a paused one, a skipped day or a day off the schedule gets a plain
     refusal, and no post is created or counted.
     """
-    now = core.clock()
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> QuestionCard:
-        ws = await directory.workspace(session, place, now, core.default_timezone)
+        ws = await directory.workspace(session, place, now, deps.default_timezone)
         channel = await directory.find_channel(session, ws, place)
         if channel is None:
             raise UserError(admin.NOT_SET_UP + admin.NOW)
         tz = directory.channel_tz(channel, ws)
         day = local_date or local_day(now, tz)
-        post = await daily.existing(session, channel.id, day)
+        post = await claims.existing(session, channel.id, day)
         if post is None:
             admin.refuse_unscheduled(channel, day)
-            post = await daily.claim(session, core.bank, channel, tz, day, now)
-        return await _card(core, session, post, now)
+            post = await claims.claim(session, deps.bank, channel, tz, day, now)
+        return await _card(deps, session, post, now)
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
-async def card(core: Core, post_id: int) -> QuestionCard:
+async def card(deps: Deps, post_id: int) -> QuestionCard:
     """A daily post as it stands: its prompt for the Answer modal, its count for "N answered"."""
-    now = core.clock()
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> QuestionCard:
         post = await session.get(DailyPost, post_id)
         if post is None:
             raise UserError("No such daily question.")
-        return await _card(core, session, post, now)
+        return await _card(deps, session, post, now)
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
-async def _card(core: Core, session: AsyncSession, post: DailyPost, now: datetime) -> QuestionCard:
-    question = questions.lookup(core.bank, post.question_id)
+async def _card(deps: Deps, session: AsyncSession, post: DailyPost, now: datetime) -> QuestionCard:
+    question = questions.lookup(deps.bank, post.question_id)
     answered = await session.scalar(
         select(func.count()).where(Answer.post_id == post.id, Answer.counted.is_(True))
     )
@@ -71,9 +71,9 @@ async def _card(core: Core, session: AsyncSession, post: DailyPost, now: datetim
     )
 
 
-async def close(core: Core, post_id: int) -> PostSummary:
+async def close(deps: Deps, post_id: int) -> PostSummary:
     """Close a post: settle channel streaks (no answer, no streak) and summarise. Safe to repeat."""
-    now = core.clock()
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> PostSummary:
         post = await session.get(DailyPost, post_id)
@@ -90,7 +90,7 @@ async def close(core: Core, post_id: int) -> PostSummary:
                 )
                 .values(current=0)
             )
-        question = questions.lookup(core.bank, post.question_id)
+        question = questions.lookup(deps.bank, post.question_id)
         rows = await session.execute(
             select(Member.display_name, Member.external_id, Answer.score)
             .join(Member, Member.id == Answer.member_id)
@@ -119,7 +119,7 @@ async def close(core: Core, post_id: int) -> PostSummary:
             ),
             milestones=tuple((name or ext, current) for name, ext, current in streaks.all()),
             tips=question.tips,
-            card=await _card(core, session, post, now),
+            card=await _card(deps, session, post, now),
         )
 
-    return await core.transaction(work)
+    return await deps.transaction(work)

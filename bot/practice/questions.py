@@ -11,7 +11,7 @@ from bot.bank import Bank
 from bot.bank.model import Question
 from bot.errors import UserError
 from bot.practice import directory
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.store.renames import follow_renames
 from bot.store.tables import QuestionRow
 from bot.surface.cards import QuestionCard
@@ -39,10 +39,10 @@ def card(question: Question, **where: object) -> QuestionCard:
     )
 
 
-async def sync(core: Core) -> None:
+async def sync(deps: Deps) -> None:
     """Upsert every question of the bank, retire the ones it no longer has, follow renamed ids."""
-    now = core.clock()
-    bank = core.bank
+    now = deps.clock()
+    bank = deps.bank
 
     async def work(session: AsyncSession) -> None:
         rows = [
@@ -77,4 +77,4 @@ async def sync(core: Core) -> None:
         if moved:
             log.info("moved %d rows of members' history to the questions their old ids joined", moved)
 
-    await core.transaction(work)
+    await deps.transaction(work)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import UserError
 from bot.practice import answers, appeals, boards, directory, picking, questions, streak_rows
 from bot.practice.answers import Answers, check_answer_text
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.rules.calendar import local_day
 from bot.rules.streaks import extend_practice
 from bot.store.tables import PracticeStreak, QuizAttempt
@@ -19,32 +19,32 @@ NOT_YOURS = "That quiz question is not yours to answer; start one with /quiz."
 ANSWERED = "You already answered that quiz question; /quiz gives you another."
 
 
-async def start(core: Core, actor: Actor, topic: str | None, difficulty: str | None) -> QuestionCard:
-    candidates = picking.pool(core.bank, [topic] if topic else [], difficulty)
-    now = core.clock()
+async def start(deps: Deps, actor: Actor, topic: str | None, difficulty: str | None) -> QuestionCard:
+    candidates = picking.pool(deps.bank, [topic] if topic else [], difficulty)
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> QuestionCard:
-        _, member = await core.context(session, actor)
+        _, member = await deps.context(session, actor)
         question = await picking.next_quiz(session, member.id, candidates, now)
         attempt = QuizAttempt(member_id=member.id, question_id=question.id, started_at=now)
         session.add(attempt)
         await session.flush()
         return questions.card(question, attempt_id=attempt.id)
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
-async def card(core: Core, actor: Actor, attempt_id: int) -> QuestionCard:
+async def card(deps: Deps, actor: Actor, attempt_id: int) -> QuestionCard:
     """The member's quiz question again, for the box they answer it in."""
 
     async def work(session: AsyncSession) -> QuestionCard:
-        _, member = await core.context(session, actor)
+        _, member = await deps.context(session, actor)
         attempt = await session.get(QuizAttempt, attempt_id)
         if attempt is None or attempt.member_id != member.id:
             raise UserError(NOT_YOURS)
-        return questions.card(questions.lookup(core.bank, attempt.question_id), attempt_id=attempt.id)
+        return questions.card(questions.lookup(deps.bank, attempt.question_id), attempt_id=attempt.id)
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
 async def answer(grading: Answers, actor: Actor, attempt_id: int, text: str) -> GradeCard:
@@ -54,12 +54,12 @@ async def answer(grading: Answers, actor: Actor, attempt_id: int, text: str) -> 
 
 
 async def _answer(grading: Answers, actor: Actor, attempt_id: int, text: str) -> GradeCard:
-    core = grading.core
+    deps = grading.deps
     cleaned = check_answer_text(text)
-    now = core.clock()
+    now = deps.clock()
 
     async def load(session: AsyncSession) -> tuple[QuizAttempt, tuple[str, ...]]:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         attempt = await session.get(QuizAttempt, attempt_id)
         if attempt is None or attempt.member_id != member.id:
             raise UserError(NOT_YOURS)
@@ -67,12 +67,12 @@ async def _answer(grading: Answers, actor: Actor, attempt_id: int, text: str) ->
             raise UserError(ANSWERED)
         return attempt, await appeals.aliases(session, ws.id, attempt.question_id)
 
-    attempt, extra = await core.transaction(load)
-    question = questions.lookup(core.bank, attempt.question_id)
+    attempt, extra = await deps.transaction(load)
+    question = questions.lookup(deps.bank, attempt.question_id)
     grade = await grading.grade(question, cleaned, extra)
 
     async def store(session: AsyncSession) -> GradeCard:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         today = local_day(now, directory.member_tz(member, ws))
         claimed = await session.execute(
             update(QuizAttempt)
@@ -99,4 +99,4 @@ async def _answer(grading: Answers, actor: Actor, attempt_id: int, text: str) ->
         await session.flush()
         return answers.grade_card(question, grade, stored, reference=question.answer, practice=streak.current)
 
-    return await core.transaction(store)
+    return await deps.transaction(store)

@@ -13,8 +13,8 @@ from bot.grading.judge import Judge
 from bot.practice import appeals, daily_answers, daily_posts, questions, quiz, standings, timezones
 from bot.practice import channels as admin
 from bot.practice.answers import Answers, check_answer_text, full_reference
-from bot.practice.core import Core, utcnow
 from bot.practice.debounce import Debouncer
+from bot.practice.deps import Deps, utcnow
 from bot.practice.streak_rows import streak_bonus
 from bot.store.db import Database
 from bot.store.migrate import ensure_migrated
@@ -50,26 +50,26 @@ class PracticeService:
         grading_concurrency: int = 8,
         card_refresh_seconds: float = 2.0,
     ) -> None:
-        self.core = Core(db, bank, clock, default_timezone)
-        self.answers = Answers(self.core, judge, grading_concurrency)
+        self.deps = Deps(db, bank, clock, default_timezone)
+        self.answers = Answers(self.deps, judge, grading_concurrency)
         self.schedules = admin.ScheduleChanges()
         self._card_refresh = Debouncer(card_refresh_seconds)
 
     @property
     def db(self) -> Database:
-        return self.core.db
+        return self.deps.db
 
     @property
     def bank(self) -> Bank:
-        return self.core.bank
+        return self.deps.bank
 
     @bank.setter
     def bank(self, bank: Bank) -> None:
-        self.core.bank = bank
+        self.deps.bank = bank
 
     @property
     def clock(self) -> Callable[[], datetime]:
-        return self.core.clock
+        return self.deps.clock
 
     @property
     def judge(self) -> Judge | None:
@@ -87,7 +87,7 @@ class PracticeService:
         await self.db.dispose()
 
     async def transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        return await self.core.transaction(work)
+        return await self.deps.transaction(work)
 
     # -- posted cards -----------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class PracticeService:
     # -- the bank ---------------------------------------------------------------------------------
 
     async def sync_questions(self) -> None:
-        await questions.sync(self.core)
+        await questions.sync(self.deps)
 
     def topics(self) -> dict[str, int]:
         return dict(sorted(self.bank.topics().items()))
@@ -111,16 +111,16 @@ class PracticeService:
     # -- daily posts ------------------------------------------------------------------------------
 
     async def daily_post(self, place: Place, local_date: date | None = None) -> QuestionCard:
-        return await daily_posts.today(self.core, place, local_date)
+        return await daily_posts.today(self.deps, place, local_date)
 
     async def post_card(self, post_id: int) -> QuestionCard:
-        return await daily_posts.card(self.core, post_id)
+        return await daily_posts.card(self.deps, post_id)
 
     async def answer_post(self, actor: Actor, post_id: int, text: str) -> GradeCard:
         return await daily_answers.answer(self.answers, actor, post_id, text)
 
     async def close_post(self, post_id: int) -> PostSummary:
-        return await daily_posts.close(self.core, post_id)
+        return await daily_posts.close(self.deps, post_id)
 
     # -- channel admin ----------------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class PracticeService:
         self.schedules.listen(listener)
 
     async def channel_status(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.core, self.schedules, actor, None)
+        return await admin.update(self.deps, self.schedules, actor, None)
 
     async def configure_channel(self, actor: Actor, **changes: object) -> ChannelStatus:
         """Admin setup: post_time, close_time, timezone, weekdays, topics, difficulty, reveal_policy.
@@ -137,7 +137,7 @@ class PracticeService:
         """
         bank = self.bank
         return await admin.update(
-            self.core,
+            self.deps,
             self.schedules,
             actor,
             lambda channel, ws, now: admin.apply_changes(channel, bank, changes),
@@ -149,58 +149,58 @@ class PracticeService:
         return admin.parse_changes(self.bank, changes)[1]
 
     async def pause_channel(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.core, self.schedules, actor, admin.pause)
+        return await admin.update(self.deps, self.schedules, actor, admin.pause)
 
     async def resume_channel(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.core, self.schedules, actor, admin.resume)
+        return await admin.update(self.deps, self.schedules, actor, admin.resume)
 
     async def skip_next(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.core, self.schedules, actor, admin.skip_next)
+        return await admin.update(self.deps, self.schedules, actor, admin.skip_next)
 
     # -- personal quizzes -------------------------------------------------------------------------
 
     async def start_quiz(
         self, actor: Actor, topic: str | None = None, difficulty: str | None = None
     ) -> QuestionCard:
-        return await quiz.start(self.core, actor, topic, difficulty)
+        return await quiz.start(self.deps, actor, topic, difficulty)
 
     async def quiz_card(self, actor: Actor, attempt_id: int) -> QuestionCard:
-        return await quiz.card(self.core, actor, attempt_id)
+        return await quiz.card(self.deps, actor, attempt_id)
 
     async def answer_quiz(self, actor: Actor, attempt_id: int, text: str) -> GradeCard:
         return await quiz.answer(self.answers, actor, attempt_id, text)
 
     async def full_reference(self, actor: Actor, answer_id: int) -> ReferenceView:
-        return await full_reference(self.core, actor, answer_id)
+        return await full_reference(self.deps, actor, answer_id)
 
     # -- appeals ----------------------------------------------------------------------------------
 
     async def appeal(self, actor: Actor, answer_id: int, reason: str = "") -> AppealView:
-        return await appeals.appeal(self.core, actor, answer_id, reason)
+        return await appeals.appeal(self.deps, actor, answer_id, reason)
 
     async def pending_appeals(self, actor: Actor) -> list[AppealView]:
-        return await appeals.pending(self.core, actor)
+        return await appeals.pending(self.deps, actor)
 
     async def disputed_grades(self, actor: Actor, limit: int = 10) -> list[DisputeView]:
-        return await appeals.disputed(self.core, actor, limit)
+        return await appeals.disputed(self.deps, actor, limit)
 
     async def decide_appeal(
         self, actor: Actor, appeal_id: int, accept: bool, score: int | None = None, note: str = ""
     ) -> AppealView:
-        return await appeals.decide_as_admin(self.core, actor, appeal_id, accept, score, note)
+        return await appeals.decide_as_admin(self.deps, actor, appeal_id, accept, score, note)
 
     # -- standings --------------------------------------------------------------------------------
 
     async def leaderboard(self, actor: Actor, period: str = "week", scope: str = "workspace") -> Leaderboard:
-        return await standings.leaderboard(self.core, actor, period, scope)
+        return await standings.leaderboard(self.deps, actor, period, scope)
 
     async def streak(self, actor: Actor) -> StreakView:
-        return await standings.streak(self.core, actor)
+        return await standings.streak(self.deps, actor)
 
     async def stats(self, actor: Actor, *, picture: bool = True) -> StatsView:
-        return await standings.stats(self.core, actor, picture)
+        return await standings.stats(self.deps, actor, picture)
 
     async def timezone(
         self, actor: Actor, name: str | None = None, *, workspace: bool = False
     ) -> TimezoneView:
-        return await timezones.choose(self.core, self.schedules, actor, name, workspace=workspace)
+        return await timezones.choose(self.deps, self.schedules, actor, name, workspace=workspace)

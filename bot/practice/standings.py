@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.practice import boards, directory, streak_rows
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.rules.calendar import local_day
 from bot.rules.periods import PERIODS, week_start
 from bot.rules.streaks import practice_current
@@ -22,17 +22,17 @@ from bot.surface.context import Actor
 SCOPES = ("workspace", "channel")
 
 
-async def leaderboard(core: Core, actor: Actor, period: str, scope: str) -> Leaderboard:
+async def leaderboard(deps: Deps, actor: Actor, period: str, scope: str) -> Leaderboard:
     if period not in PERIODS:
         raise UserError(f"Period must be one of: {', '.join(PERIODS)}.")
     if scope not in SCOPES:
         raise UserError(f"Scope must be one of: {', '.join(SCOPES)}.")
     if scope == "channel" and actor.place.channel is None:
         raise UserError("A channel leaderboard needs a channel; use the workspace scope here.")
-    now = core.clock()
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> Leaderboard:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         channel_id = None
         if scope == "channel":
             channel = await directory.find_channel(session, ws, actor.place)
@@ -43,14 +43,14 @@ async def leaderboard(core: Core, actor: Actor, period: str, scope: str) -> Lead
         me = await boards.rank_of(session, ws.id, member.id, period, now, ws.timezone, channel_id)
         return Leaderboard(period=period, scope=scope, rows=tuple(rows), me=me)
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
-async def streak(core: Core, actor: Actor) -> StreakView:
-    now = core.clock()
+async def streak(deps: Deps, actor: Actor) -> StreakView:
+    now = deps.clock()
 
     async def work(session: AsyncSession) -> StreakView:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         row = await streak_rows.row(session, PracticeStreak, create=False, member_id=member.id)
         practice = streak_rows.read(row)
         view = StreakView(
@@ -67,12 +67,12 @@ async def streak(core: Core, actor: Actor) -> StreakView:
             view = StreakView(view.practice_current, view.practice_best, here.current, here.best)
         return view
 
-    return await core.transaction(work)
+    return await deps.transaction(work)
 
 
-async def stats(core: Core, actor: Actor, picture: bool) -> StatsView:
+async def stats(deps: Deps, actor: Actor, picture: bool) -> StatsView:
     async def work(session: AsyncSession) -> tuple[str, str, list[tuple[datetime, int, str]]]:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         rows = await session.execute(
             select(Answer.created_at, Answer.score, QuestionRow.topic)
             .join(QuestionRow, QuestionRow.id == Answer.question_id)
@@ -81,7 +81,7 @@ async def stats(core: Core, actor: Actor, picture: bool) -> StatsView:
         )
         return member.display_name or member.external_id, directory.member_tz(member, ws), rows.all()
 
-    name, tz, rows = await core.transaction(work)
+    name, tz, rows = await deps.transaction(work)
     return _stats_view(name, tz, rows, picture)
 
 

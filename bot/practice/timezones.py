@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import UserError
 from bot.practice import boards, directory
 from bot.practice.channels import ScheduleChanges, require_admin
-from bot.practice.core import Core
+from bot.practice.deps import Deps
 from bot.rules.calendar import zone
 from bot.store.tables import Channel
 from bot.surface.cards import TimezoneView
@@ -16,7 +16,7 @@ from bot.surface.context import Actor
 
 
 async def choose(
-    core: Core, schedules: ScheduleChanges, actor: Actor, name: str | None, *, workspace: bool
+    deps: Deps, schedules: ScheduleChanges, actor: Actor, name: str | None, *, workspace: bool
 ) -> TimezoneView:
     """Show the clocks in use, or set one: the member's own (`auto` goes back to the platform's), or as
     an admin the workspace's, which moves its week and month boards and its channels' default."""
@@ -26,7 +26,7 @@ async def choose(
         raise UserError("Name the workspace's timezone, e.g. Pacific/Auckland.")
 
     async def work(session: AsyncSession) -> tuple[list[int], TimezoneView]:
-        ws, member = await core.context(session, actor)
+        ws, member = await deps.context(session, actor)
         moved: list[int] = []
         if workspace:
             require_admin(actor, ws)
@@ -43,7 +43,7 @@ async def choose(
         source = "chosen" if member.chosen_timezone else "platform" if member.timezone else "workspace"
         return moved, TimezoneView(directory.member_tz(member, ws), source, ws.timezone)
 
-    moved, view = await core.transaction(work)
+    moved, view = await deps.transaction(work)
     for channel_id in moved:  # their posts follow the workspace's clock
         await schedules.changed(channel_id)
     return view

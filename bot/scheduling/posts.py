@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
-from bot.practice import daily, directory
+from bot.practice import claims, directory
 from bot.rules.calendar import local_day, local_instant, parse_hhmm
 from bot.store.tables import Channel, DailyPost, Workspace
 from bot.surface.context import Place
@@ -83,7 +83,7 @@ async def lease_batch(
         if day is not None:
             wanted.append((channel, tz, day))
             where[channel.id] = Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name)
-    claimed = await daily.claim_many(session, bank, wanted, now)
+    claimed = await claims.claim_many(session, bank, wanted, now)
     places = {post.id: where[channel_id] for channel_id, post in claimed.items()}
     return await _lease(session, list(places), places, now, lease, owner)
 

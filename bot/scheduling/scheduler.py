@@ -62,7 +62,7 @@ class DailyScheduler:
         sweep_every: timedelta = timedelta(minutes=5),
     ) -> None:
         self.service = service
-        self.ledger = Ledger(service.core)
+        self.ledger = Ledger(service.deps)
         self.publishers = dict(publishers)
         self.grace, self.concurrency, self.pause_after = grace, concurrency, pause_after
         self.lease, self.sweep_every = lease, sweep_every

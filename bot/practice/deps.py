@@ -29,7 +29,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Core:
+class Deps:
     def __init__(
         self, db: Database, bank: Bank, clock: Callable[[], datetime], default_timezone: str
     ) -> None:
