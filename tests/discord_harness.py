@@ -15,7 +15,7 @@ GOOD = "Attention lets each token weigh every other token with queries keys and 
 
 
 async def connect(service: PracticeService) -> InterviewBot:
-    settings = Settings(discord_token="x.y.z", discord_test_guild=int(GUILD), card_refresh_seconds=0.05)
+    settings = Settings(discord_token="x.y.z", discord_test_guild=int(GUILD))
     client = InterviewBot(service, settings)
     await client.login("x.y.z")  # runs setup_hook: dynamic items, command sync to the test server
     return client

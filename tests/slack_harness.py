@@ -95,6 +95,5 @@ def settings_for(fake: FakeSlack, **extra) -> Settings:
         "slack_app_token": None,
         "slack_client_id": None,
         "slack_client_secret": None,
-        "card_refresh_seconds": 0.05,
     }
     return Settings(**(base | extra))

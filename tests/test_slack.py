@@ -16,11 +16,13 @@ from sqlalchemy import select, update
 
 from adapters.slack.server import SlackServer
 from app.settings import Settings
+from bot.bank import Bank
 from bot.practice.service import PracticeService
 from bot.scheduling import DailyScheduler
+from bot.store.db import Database
 from bot.store.tables import Answer, Channel
 from bot.surface.context import Actor, Place
-from tests.conftest import count_answers, set_up_channel
+from tests.conftest import Clock, count_answers, set_up_channel
 from tests.slack_fake import FakeSlack, answer_values, command_body, payload_body, signed_headers
 from tests.slack_harness import (
     CHANNEL,
@@ -293,10 +295,12 @@ def test_manifest_asks_for_exactly_what_the_app_uses() -> None:
 
 
 async def test_a_burst_of_answers_makes_few_card_edits(
-    service: PracticeService, slack_api: FakeSlack
+    migrated_url: str, bank: Bank, clock: Clock, slack_api: FakeSlack
 ) -> None:
     """Rate limits: the public card's "N answered" is refreshed once per interval, not once per answer."""
-    runtime = SlackServer(service, settings_for(slack_api, slack_bot_token="xoxb-T1", card_refresh_seconds=2))
+    service = PracticeService(Database(migrated_url), bank, clock=clock, card_refresh_seconds=2)
+    await service.start()
+    runtime = SlackServer(service, settings_for(slack_api, slack_bot_token="xoxb-T1"))
     await runtime.start()
     try:
         async with aiohttp.ClientSession() as http:
@@ -313,6 +317,7 @@ async def test_a_burst_of_answers_makes_few_card_edits(
             assert len(updates) < 6 and "6 answers so far" in blocks_of(updates[-1])
     finally:
         await runtime.close()
+        await service.db.dispose()
 
 
 async def test_members_reading_in_a_channel_nobody_set_up_switch_no_posting_on(

@@ -12,7 +12,7 @@ from bot.bank.model import DIFFICULTIES, KINDS, TOPICS
 
 ALLOWED = {"id", "prompt", "answer", "key_points", "topic", "difficulty", "kind", "aliases", "tips"}
 MAX_FILE_BYTES = 2_000_000  # the largest shipped guide is ~225 KB; a bigger file is a mistake, not a bank
-MAX_ANSWER_CHARS = 20_000  # a reference longer than this cannot be shown or graded as one answer
+MAX_REFERENCE_CHARS = 20_000  # a reference longer than this cannot be shown or graded as one answer
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,9 @@ def _problems(data: dict[str, Any]) -> list[str]:
     for field in ("prompt", "answer"):
         if not isinstance(data.get(field), str) or not data[field].strip():
             problems.append(f"{field!r} is required and must be non-empty text")
-    if isinstance(data.get("answer"), str) and len(data["answer"]) > MAX_ANSWER_CHARS:
-        problems.append(f"'answer' is {len(data['answer']):,} characters; the limit is {MAX_ANSWER_CHARS:,}")
+    answer = data.get("answer")
+    if isinstance(answer, str) and len(answer) > MAX_REFERENCE_CHARS:
+        problems.append(f"'answer' is {len(answer):,} characters; the limit is {MAX_REFERENCE_CHARS:,}")
     if "id" in data and (not isinstance(data["id"], str) or not data["id"].strip()):
         problems.append("'id' must be non-empty text")
     if "key_points" in data:

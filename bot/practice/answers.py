@@ -20,8 +20,7 @@ from bot.rules.review import review
 from bot.store.tables import Answer, Channel, DailyPost, Review
 from bot.surface.cards import GradeCard, ReferenceView
 from bot.surface.context import Actor
-
-MAX_ANSWER_CHARS = 4000
+from bot.surface.limits import ANSWER_CHARS
 
 
 def check_answer_text(text: str) -> str:
@@ -29,10 +28,8 @@ def check_answer_text(text: str) -> str:
     cleaned = clean(text).strip()
     if not cleaned:
         raise UserError("Your answer is empty. Write a sentence or two in your own words.")
-    if len(cleaned) > MAX_ANSWER_CHARS:
-        raise UserError(
-            f"That answer is {len(cleaned):,} characters; please keep it under {MAX_ANSWER_CHARS:,}."
-        )
+    if len(cleaned) > ANSWER_CHARS:
+        raise UserError(f"That answer is {len(cleaned):,} characters; please keep it under {ANSWER_CHARS:,}.")
     if len(cleaned.split()) < 2:
         raise UserError("One word is not enough to grade. Explain it in a sentence or two.")
     return cleaned
