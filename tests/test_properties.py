@@ -7,7 +7,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from adapters.console.app import PLACE, ConsoleSession
@@ -41,6 +41,7 @@ ODD = st.sampled_from(["\u200b", "\u200f", "\u202e", "\u2066", "\ufeff", "\u0301
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(LINE, max_size=60))
+@example(["0. **Q0:**", "**ANSWER**0 0 0 0 0 0"])  # a numbered item with no words once cleaned
 def test_any_markdown_parses_without_crash_or_empty_questions(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "guide.md"

@@ -164,6 +164,8 @@ def parse_heading(line: str, line_no: int) -> Heading | None:
     if not match:
         return None
     title, number = read_title(match.group(2))
+    if not title:  # only a number or punctuation ("## 3.", "**Q0:**"): nothing a member could be asked
+        return None
     return Heading(line_no, float(len(match.group(1))), match.group(2), title, number)
 
 
@@ -172,6 +174,8 @@ def parse_bold_item(line: str, line_no: int, section_level: float) -> Heading | 
     if not match:
         return None
     title, _ = read_title(match.group(2))
+    if not title:
+        return None
     return Heading(line_no, section_level + 0.5, line.strip(), title, int(match.group(1)))
 
 
