@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.bank import Bank
 from bot.practice import claims, directory
 from bot.rules.calendar import local_day, local_instant, parse_hhmm
-from bot.store.tables import Channel, DailyPost, Workspace
+from bot.store.tables import Channel, DailyPost, Workspace, table_of
 from bot.surface.context import Place
 
 
@@ -197,9 +197,10 @@ async def record_posted(
     session: AsyncSession, sent: Sequence[tuple[Delivery, str]], now: datetime
 ) -> list[tuple[int, datetime]]:
     """Mark posts sent, in one statement for many; returns each post's close time."""
+    posts = table_of(DailyPost)
     await session.execute(
-        update(DailyPost.__table__)
-        .where(DailyPost.__table__.c.id == bindparam("pid"))
+        update(posts)
+        .where(posts.c.id == bindparam("pid"))
         .values(
             state="posted", message_ref=bindparam("ref"), posted_at=now, lease_until=None, lease_owner=None
         ),
