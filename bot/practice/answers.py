@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import datetime
+from typing import overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,6 +76,34 @@ class Answers:
         ][:limit]
 
 
+@overload
+async def store(
+    session: AsyncSession,
+    question: Question,
+    grade: Grade,
+    text: str,
+    now: datetime,
+    *,
+    count_key: None,
+    points: int,
+    **where: object,
+) -> Answer: ...
+
+
+@overload
+async def store(
+    session: AsyncSession,
+    question: Question,
+    grade: Grade,
+    text: str,
+    now: datetime,
+    *,
+    count_key: str,
+    points: int,
+    **where: object,
+) -> Answer | None: ...
+
+
 async def store(
     session: AsyncSession,
     question: Question,
@@ -87,7 +116,8 @@ async def store(
     **where: object,
 ) -> Answer | None:
     """INSERT ... ON CONFLICT (count_key) DO NOTHING, one statement on SQLite and PostgreSQL alike: the
-    answer, counted under `count_key` (uncounted without one), or None when that key already counts one."""
+    answer, counted under `count_key` (uncounted without one), or None when that key already counts one.
+    Without a key nothing can conflict (NULLs are distinct), so the overloads promise an Answer."""
     answer = Answer(
         question_id=question.id,
         text=text,
@@ -165,7 +195,9 @@ async def full_reference(deps: Deps, actor: Actor, answer_id: int) -> ReferenceV
             raise UserError("That answer is not yours.")
         if answer.post_id is not None:
             post = await session.get(DailyPost, answer.post_id)
+            assert post is not None, "answers.post_id is a foreign key, set to NULL if the post goes"
             channel = await session.get(Channel, post.channel_id)
+            assert channel is not None, "daily_posts.channel_id is a foreign key; the post goes with it"
             if channel.reveal_policy != "immediate" and not is_closed(post, now):
                 raise UserError("The reference answer comes when the question closes.")
         question = questions.lookup(deps.bank, answer.question_id)

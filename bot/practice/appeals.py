@@ -81,6 +81,7 @@ async def decide(
     if score is not None and not 0 <= score <= 100:
         raise UserError("A score is a whole number from 0 to 100.")
     answer = await session.get(Answer, appeal.answer_id)
+    assert answer is not None, "the appeal locked above holds a foreign key to its answer (cascading delete)"
     new_score = max(answer.score, ACCEPTED_SCORE) if score is None else score
     if accept and new_score < answer.score:
         raise UserError(f"Accepting cannot lower the score (now {answer.score}); reject the appeal instead.")
@@ -108,11 +109,12 @@ async def decide(
 
 
 async def _other_admins(session: AsyncSession, ws: Workspace, admin: Member) -> int:
-    return await session.scalar(
+    counted = await session.execute(
         select(func.count())
         .select_from(Member)
         .where(Member.workspace_id == ws.id, Member.id != admin.id, Member.admin_seen_at.is_not(None))
     )
+    return counted.scalar_one()  # COUNT(*) always returns one row
 
 
 async def _rescore(session: AsyncSession, ws: Workspace, answer: Answer, score: int) -> None:

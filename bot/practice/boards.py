@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rules.periods import PERIODS, bucket
-from bot.store.tables import Answer, BoardTotal, Member
+from bot.store.tables import Answer, BoardTotal, Member, table_of
 from bot.surface.cards import BoardRow
 
 WORKSPACE_SCOPE = 0  # channel_id of the whole-workspace rows
@@ -56,7 +56,7 @@ async def rebuild(session: AsyncSession, workspace_id: int, tz: str) -> None:
                 row["reached"] = answer.created_at
     if totals:
         await session.execute(
-            BoardTotal.__table__.insert(),
+            table_of(BoardTotal).insert(),
             [
                 {
                     "workspace_id": workspace_id,
@@ -85,7 +85,7 @@ async def _add(session: AsyncSession, answer: Answer, tz: str, points: int, answ
         }
         for scope, period, starts in _buckets(answer, tz)
     ]
-    await session.execute(_upsert(session.bind.dialect.name), rows)
+    await session.execute(_upsert(session.get_bind().dialect.name), rows)
 
 
 @functools.cache

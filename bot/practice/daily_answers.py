@@ -110,6 +110,7 @@ async def _open_post(
     ws = await session.get(Workspace, channel.workspace_id) if channel else None
     if (
         post is None
+        or channel is None
         or ws is None
         or (ws.platform, ws.external_id) != (actor.place.platform, actor.place.workspace)
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TypedDict, Unpack
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,16 @@ log = logging.getLogger(__name__)
 SYNCED = ("prompt", "topic", "difficulty", "kind", "retired_at", "synced_at")
 
 
+class Where(TypedDict, total=False):
+    """QuestionCard's optional fields: the post or attempt a card belongs to, and its state."""
+
+    post_id: int | None
+    attempt_id: int | None
+    local_date: str | None
+    answered: int
+    closed: bool
+
+
 def lookup(bank: Bank, qid: str) -> Question:
     question = bank.get(qid)
     if question is None:
@@ -27,7 +38,7 @@ def lookup(bank: Bank, qid: str) -> Question:
     return question
 
 
-def card(question: Question, **where: object) -> QuestionCard:
+def card(question: Question, **where: Unpack[Where]) -> QuestionCard:
     """A question as posted or quizzed; `where` says which post or attempt it belongs to."""
     return QuestionCard(
         question_id=question.id,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
@@ -74,10 +76,13 @@ async def _answer(grading: Answers, actor: Actor, attempt_id: int, text: str) ->
     async def store(session: AsyncSession) -> GradeCard:
         ws, member = await deps.context(session, actor)
         today = local_day(now, directory.member_tz(member, ws))
-        claimed = await session.execute(
-            update(QuizAttempt)
-            .where(QuizAttempt.id == attempt_id, QuizAttempt.answered_at.is_(None))
-            .values(answered_at=now)
+        claimed = cast(
+            "CursorResult[Any]",  # an UPDATE's result, which counts its rows
+            await session.execute(
+                update(QuizAttempt)
+                .where(QuizAttempt.id == attempt_id, QuizAttempt.answered_at.is_(None))
+                .values(answered_at=now)
+            ),
         )
         if claimed.rowcount != 1:
             raise UserError(ANSWERED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -71,7 +72,7 @@ async def streak(deps: Deps, actor: Actor) -> StreakView:
 
 
 async def stats(deps: Deps, actor: Actor, picture: bool) -> StatsView:
-    async def work(session: AsyncSession) -> tuple[str, str, list[tuple[datetime, int, str]]]:
+    async def work(session: AsyncSession) -> tuple[str, str, Sequence[tuple[datetime, int, str]]]:
         ws, member = await deps.context(session, actor)
         rows = await session.execute(
             select(Answer.created_at, Answer.score, QuestionRow.topic)
@@ -85,7 +86,7 @@ async def stats(deps: Deps, actor: Actor, picture: bool) -> StatsView:
     return _stats_view(name, tz, rows, picture)
 
 
-def _stats_view(name: str, tz: str, rows: list[tuple[datetime, int, str]], picture: bool) -> StatsView:
+def _stats_view(name: str, tz: str, rows: Sequence[tuple[datetime, int, str]], picture: bool) -> StatsView:
     by_topic: dict[str, list[int]] = defaultdict(list)
     by_week: dict[date, list[int]] = defaultdict(list)
     for created, score, topic in rows:

@@ -30,6 +30,7 @@ async def choose(
         moved: list[int] = []
         if workspace:
             require_admin(actor, ws)
+            assert chosen is not None, "a workspace's timezone was required above"
             if ws.timezone != chosen:
                 ws.timezone = chosen
                 await boards.rebuild(session, ws.id, chosen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from bot.surface.publishing import RateLimited
 
@@ -43,7 +43,7 @@ class Gate:
             self._open.set()
 
 
-class FanOut:
+class FanOut(Generic[T, R]):
     """Run `send` for each item put, at most `concurrency` at once; one failing item never stops the rest."""
 
     def __init__(

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import CursorResult, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
 from bot.practice import claims, directory
 from bot.rules.calendar import local_day, local_instant, parse_hhmm
-from bot.store.tables import Channel, DailyPost, Workspace
+from bot.store.tables import Channel, DailyPost, Workspace, table_of
 from bot.surface.context import Place
 
 
@@ -114,7 +115,7 @@ async def lease_holders(
             DailyPost.lease_owner != owner,
         )
     )
-    return set(rows.all())
+    return {holder for holder in rows.all() if holder is not None}  # the query already skips NULL
 
 
 async def unsent_today(
@@ -197,9 +198,10 @@ async def record_posted(
     session: AsyncSession, sent: Sequence[tuple[Delivery, str]], now: datetime
 ) -> list[tuple[int, datetime]]:
     """Mark posts sent, in one statement for many; returns each post's close time."""
+    posts = table_of(DailyPost)
     await session.execute(
-        update(DailyPost.__table__)
-        .where(DailyPost.__table__.c.id == bindparam("pid"))
+        update(posts)
+        .where(posts.c.id == bindparam("pid"))
         .values(
             state="posted", message_ref=bindparam("ref"), posted_at=now, lease_until=None, lease_owner=None
         ),
@@ -226,6 +228,7 @@ async def record_failed(
         .values(state="failed", lease_until=None, lease_owner=None)
     )
     channel = await session.get(Channel, delivery.channel_id, with_for_update=True)
+    assert channel is not None, "a delivery's channel holds its post, and channels are never deleted"
     channel.failures = (channel.failures or 0) + 1
     channel.last_error = reason[:500]
     paused = channel.failures >= pause_after and channel.enabled
@@ -274,10 +277,15 @@ async def open_posts(session: AsyncSession, platforms: Sequence[str]) -> list[tu
 
 async def claim_summary(session: AsyncSession, post_id: int) -> tuple[Place, str] | None:
     """Who publishes the closing summary: the one process whose update marks it."""
-    done = await session.execute(
-        update(DailyPost)
-        .where(DailyPost.id == post_id, DailyPost.summary_ref.is_(None), DailyPost.message_ref.is_not(None))
-        .values(summary_ref="sending")
+    done = cast(
+        "CursorResult[Any]",  # an UPDATE's result, which counts its rows
+        await session.execute(
+            update(DailyPost)
+            .where(
+                DailyPost.id == post_id, DailyPost.summary_ref.is_(None), DailyPost.message_ref.is_not(None)
+            )
+            .values(summary_ref="sending")
+        ),
     )
     if done.rowcount != 1:
         return None
@@ -289,6 +297,7 @@ async def claim_summary(session: AsyncSession, post_id: int) -> tuple[Place, str
             .where(DailyPost.id == post_id)
         )
     ).one()
+    assert post.message_ref is not None, "the update above matched this post only with a message_ref"
     return Place(ws.platform, ws.external_id, channel.external_id, ws.name, channel.name), post.message_ref
 
 

@@ -212,7 +212,7 @@ class DailyScheduler:
         for post_id, closes_at in closing:
             self._schedule_close(post_id, closes_at)
 
-    def _fan_out(self, report: Report) -> FanOut:
+    def _fan_out(self, report: Report) -> FanOut[Delivery, str]:
         recorder = Batcher(lambda sent: self._record(sent, report))
 
         async def send(delivery: Delivery) -> str:

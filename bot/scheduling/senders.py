@@ -59,13 +59,15 @@ class AdvisoryLockSender(Sender):
         self._conn = conn
 
     async def keep(self) -> None:
+        conn = self._conn
+        assert conn is not None, "keep() is called only while holding, after start()"
         try:
-            await self._conn.execute(text("SELECT 1"))
+            await conn.execute(text("SELECT 1"))
             return
         except (DBAPIError, OSError):
             log.warning("the database connection holding this sender's lock was lost; taking it again")
         with contextlib.suppress(Exception):
-            await self._conn.invalidate()  # dead: never back into the pool
+            await conn.invalidate()  # dead: never back into the pool
         await self.start()
 
     async def close(self) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -31,6 +32,13 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core Table a model maps to; SQLAlchemy types `__table__` as any FromClause (it may be a join)."""
+    table = model.__table__
+    assert isinstance(table, Table), f"{model.__name__} maps a single table"
+    return table
 
 
 class UTCDateTime(TypeDecorator[datetime]):
