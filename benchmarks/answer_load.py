@@ -80,6 +80,8 @@ async def stand_in(conn, submissions: int) -> None:
     with contextlib.suppress(TimeoutError):  # a stuck bot shows as fewer replies, not a hang
         await asyncio.wait_for(done.wait(), timeout=300)
     conn.send((replies, last_reply))
+    while not conn.poll():  # still up while the bot closes: its last "N answered" card edit lands here
+        await asyncio.sleep(0.05)
     await runner.cleanup()
 
 
@@ -162,7 +164,7 @@ async def floor(load) -> None:
     app.view("daily_submit")(ack_only)
     runner = web.AppRunner(app.web_app(path="/slack/events", port=0), access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    await web.TCPSite(runner, "127.0.0.1", 0, backlog=1024).start()
     load.send((runner.addresses[0][1], 1))
     while not load.poll():
         await asyncio.sleep(0.1)
@@ -182,7 +184,7 @@ def run_members(conn, submissions: int, concurrency: int) -> None:
     asyncio.run(members(conn, submissions, concurrency))
 
 
-async def serve(url: str, api, load) -> tuple[int, int]:
+async def serve(url: str, api, load) -> tuple[tuple[int, int], tuple[int, float]]:
     bank = load_bank(ROOT / "questions")
     service = PracticeService(Database(url), bank)
     await service.start()
@@ -205,7 +207,9 @@ async def serve(url: str, api, load) -> tuple[int, int]:
     load.send((runtime.port, card.post_id))
     while not api.poll():  # the last private grade has reached the stand-in API
         await asyncio.sleep(0.1)
-    await runtime.close()
+    await runtime.close()  # sends the debounced card edit still pending, while the stand-in is up
+    result = api.recv()
+    api.send("closed")
 
     async def count(session):
         stored = await session.scalar(select(func.count()).where(Answer.post_id == card.post_id))
@@ -220,9 +224,9 @@ async def serve(url: str, api, load) -> tuple[int, int]:
         )
         return stored, repeated
 
-    result = await service.transaction(count)
+    stored = await service.transaction(count)
     await service.db.dispose()
-    return result
+    return stored, result
 
 
 def main() -> None:
@@ -243,8 +247,7 @@ def main() -> None:
     members_process.start()
     with scratch_database(args.db) as url:
         migrate.upgrade(url)
-        stored, duplicates = asyncio.run(serve(url, api, load))
-        replies, last_reply = api.recv()
+        (stored, duplicates), (replies, last_reply) = asyncio.run(serve(url, api, load))
         latencies, started = load.recv()
     stand_in_process.join()
     members_process.join()

@@ -152,7 +152,9 @@ class SlackServer:
         web_app.router.add_get("/healthz", _healthz)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host=self.settings.slack_host, port=self.settings.slack_port)
+        site = web.TCPSite(
+            self._runner, host=self.settings.slack_host, port=self.settings.slack_port, backlog=1024
+        )
         await site.start()
         self.port = self._runner.addresses[0][1]
         log.info("Slack: listening for HTTP requests on port %s (/slack/events, /healthz)", self.port)
