@@ -21,12 +21,13 @@ from pathlib import Path
 from bot.bank import load_bank
 from bot.grading import grade_answer
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "grading" / "dev-set.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "grading" / "dev-set.jsonl"
 TARGET = 5000
 
 
 def jobs_of(path: Path) -> list[tuple]:
-    bank = load_bank()
+    bank = load_bank(ROOT / "questions")
     jobs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
