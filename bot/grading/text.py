@@ -249,12 +249,3 @@ def _claim(words: list[tuple[str, bool, int, bool]], text: list[str]) -> list[Cl
 def sentences(text: str) -> list[str]:
     """Lines and sentences of a cleaned text, stripped, empties dropped."""
     return [s.strip(" \t-:;,") for s in _SENTENCE_END.split(text) if s and s.strip(" \t-:;,")]
-
-
-def shorten(text: str, limit: int = 90) -> str:
-    """A point as shown on the grade card: the reference's own words, cut at a word boundary."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
