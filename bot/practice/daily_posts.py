@@ -8,8 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
-from bot.practice import channels as admin
-from bot.practice import claims, directory, questions
+from bot.practice import channels, claims, directory, questions
 from bot.practice.answers import is_closed
 from bot.practice.deps import Deps
 from bot.rules.calendar import local_day
@@ -32,12 +31,12 @@ async def today(deps: Deps, place: Place, local_date: date | None = None) -> Que
         ws = await directory.workspace(session, place, now, deps.default_timezone)
         channel = await directory.find_channel(session, ws, place)
         if channel is None:
-            raise UserError(admin.NOT_SET_UP + admin.NOW)
+            raise UserError(channels.NOT_SET_UP + channels.NOW)
         tz = directory.channel_tz(channel, ws)
         day = local_date or local_day(now, tz)
         post = await claims.existing(session, channel.id, day)
         if post is None:
-            admin.refuse_unscheduled(channel, day)
+            channels.refuse_unscheduled(channel, day)
             post = await claims.claim(session, deps.bank, channel, tz, day, now)
         return await _card(deps, session, post, now)
 

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bank import Bank
 from bot.grading.judge import Judge
-from bot.practice import appeals, daily_answers, daily_posts, questions, quiz, standings, timezones
-from bot.practice import channels as admin
+from bot.practice import appeals, channels, daily_answers, daily_posts, questions, quiz, standings, timezones
 from bot.practice.answers import Answers, check_answer_text, full_reference
 from bot.practice.debounce import Debouncer
 from bot.practice.deps import Deps, utcnow
@@ -52,7 +51,7 @@ class PracticeService:
     ) -> None:
         self.deps = Deps(db, bank, clock, default_timezone)
         self.answers = Answers(self.deps, judge, grading_concurrency)
-        self.schedules = admin.ScheduleChanges()
+        self.schedules = channels.ScheduleChanges()
         self._card_refresh = Debouncer(card_refresh_seconds)
 
     @property
@@ -124,11 +123,11 @@ class PracticeService:
 
     # -- channel admin ----------------------------------------------------------------------------
 
-    def on_schedule_change(self, listener: admin.ScheduleListener) -> None:
+    def on_schedule_change(self, listener: channels.ScheduleListener) -> None:
         self.schedules.listen(listener)
 
     async def channel_status(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.deps, self.schedules, actor, None)
+        return await channels.update(self.deps, self.schedules, actor, None)
 
     async def configure_channel(self, actor: Actor, **changes: object) -> ChannelStatus:
         """Admin setup: post_time, close_time, timezone, weekdays, topics, difficulty, reveal_policy.
@@ -136,26 +135,26 @@ class PracticeService:
         The first setup in a channel switches its daily question on; later ones leave a pause alone.
         """
         bank = self.bank
-        return await admin.update(
+        return await channels.update(
             self.deps,
             self.schedules,
             actor,
-            lambda channel, ws, now: admin.apply_changes(channel, bank, changes),
+            lambda channel, ws, now: channels.apply_changes(channel, bank, changes),
             setup=True,
         )
 
     def check_setup(self, **changes: object) -> dict[str, str]:
         """What is wrong with each field of a setup form, checked before anything is saved (no database)."""
-        return admin.parse_changes(self.bank, changes)[1]
+        return channels.parse_changes(self.bank, changes)[1]
 
     async def pause_channel(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.deps, self.schedules, actor, admin.pause)
+        return await channels.update(self.deps, self.schedules, actor, channels.pause)
 
     async def resume_channel(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.deps, self.schedules, actor, admin.resume)
+        return await channels.update(self.deps, self.schedules, actor, channels.resume)
 
     async def skip_next(self, actor: Actor) -> ChannelStatus:
-        return await admin.update(self.deps, self.schedules, actor, admin.skip_next)
+        return await channels.update(self.deps, self.schedules, actor, channels.skip_next)
 
     # -- personal quizzes -------------------------------------------------------------------------
 
