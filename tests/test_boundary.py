@@ -39,3 +39,26 @@ def test_core_imports_with_platform_libraries_and_outer_layers_blocked() -> None
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=BOT.parent)
     assert result.returncode == 0, result.stderr
+
+
+def _runtime_imports(node: ast.AST) -> list[str]:
+    """Modules a file imports when it runs: what sits under `if TYPE_CHECKING:` is for the type checker."""
+    if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+        return []
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        return [node.module]
+    return [name for child in ast.iter_child_nodes(node) for name in _runtime_imports(child)]
+
+
+def test_adapters_never_import_the_wiring_when_they_run() -> None:
+    """The wiring imports the adapters; they know its settings only as a type, so the rings stay nested."""
+    adapters = BOT.parent / "adapters"
+    offenders = [
+        f"{path.relative_to(adapters)}: {name}"
+        for path in adapters.rglob("*.py")
+        for name in _runtime_imports(ast.parse(path.read_text(encoding="utf-8")))
+        if name.split(".")[0] == "app"
+    ]
+    assert offenders == []

@@ -4,13 +4,16 @@ never in on_ready (which fires again on every reconnect)."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 
 from adapters.discord.commands import COMMANDS, Tree
 from adapters.discord.views import DYNAMIC_ITEMS
-from app.settings import Settings
 from bot.practice.service import PracticeService
+
+if TYPE_CHECKING:  # the wiring's settings, as a type only: adapters never import app/
+    from app.settings import Settings
 
 log = logging.getLogger(__name__)
 

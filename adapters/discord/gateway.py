@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from adapters.discord.client import InterviewBot
 from adapters.discord.publisher import DiscordPublisher
-from app.settings import Settings
 from bot.practice.service import PracticeService
+
+if TYPE_CHECKING:  # the wiring's settings, as a type only: adapters never import app/
+    from app.settings import Settings
 
 
 class DiscordGateway:

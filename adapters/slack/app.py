@@ -9,18 +9,21 @@ import logging
 import shlex
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
-from app.settings import Settings
 from bot.errors import UserError
 from bot.practice.service import PracticeService, check_answer_text
 from bot.rules import topics
 from bot.rules.inbound import clean
 from bot.surface.context import Actor, Place
 from bot.surface.wording import CLOSED, REFERENCE
+
+if TYPE_CHECKING:  # the wiring's settings, as a type only: adapters never import app/
+    from app.settings import Settings
 
 log = logging.getLogger(__name__)
 

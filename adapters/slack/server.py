@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -29,8 +30,10 @@ from adapters.slack.app import register
 from adapters.slack.publisher import SlackPublisher
 from adapters.slack.signed import signed_requests_only
 from adapters.slack.tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
-from app.settings import Settings
 from bot.practice.service import PracticeService
+
+if TYPE_CHECKING:  # the wiring's settings, as a type only: adapters never import app/
+    from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
