@@ -21,9 +21,9 @@ def configure_logging(settings: Settings) -> None:
 
 def load_questions(settings: Settings | None = None) -> Bank:
     """The bank in QUESTIONS_DIR; the grader takes its term rarity from the same bank."""
-    folder = (settings or get_settings()).questions_dir
-    use_bank(folder)
-    return load_bank(folder)
+    bank = load_bank((settings or get_settings()).questions_dir)
+    use_bank(bank)
+    return bank
 
 
 def judge_settings(settings: Settings) -> JudgeConfig | None:

@@ -1,7 +1,7 @@
 """Rarity of reference terms across the question bank, so "encoder-only" outweighs "model".
 
-Document frequencies come from every reference answer in the bank the wiring names (`use_bank`;
-the shipped `questions/` until then), read once per process. Where no bank can be loaded (a bare
+Document frequencies come from every reference answer in the bank the wiring has loaded (`use_bank`;
+until then the shipped `questions/`, read once per process). Where no bank can be loaded (a bare
 checkout, a batch file graded elsewhere), the references at hand (own and distractors) stand in, so
 grading never depends on the bank being there.
 """
@@ -16,21 +16,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.grading.params import SHIPPED, Params
 from bot.grading.text import PHRASING_WORDS, clean_markdown, content_stems
 
+if TYPE_CHECKING:
+    from bot.bank import Bank
+
 log = logging.getLogger(__name__)
 MIN_BANK_DOCS = 20  # fewer references than this say little about rarity
-_bank_folder = Path(__file__).resolve().parents[2] / "questions"
+SHIPPED_BANK = Path(__file__).resolve().parents[2] / "questions"
+_bank_texts: tuple[str, ...] | None = None  # the wiring's bank, once it has loaded one
 
 
-def use_bank(folder: Path) -> None:
-    """Take term rarity from this bank folder (QUESTIONS_DIR) from now on."""
-    global _bank_folder
-    if folder != _bank_folder:
-        _bank_folder = folder
-        bank_rarity.cache_clear()
+def use_bank(bank: Bank) -> None:
+    """Take term rarity from this bank (the one QUESTIONS_DIR names) from now on: no second read."""
+    global _bank_texts
+    _bank_texts = tuple(q.answer for q in bank.questions)
+    bank_rarity.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,12 @@ def bank_rarity() -> Rarity | None:
     """
     if os.environ.get("GRADER_BANK_IDF", "1") == "0":
         return None
+    texts = _bank_texts
     try:
-        from bot.bank import load_bank
+        if texts is None:
+            from bot.bank import load_bank
 
-        texts = [q.answer for q in load_bank(_bank_folder).questions]
+            texts = tuple(q.answer for q in load_bank(SHIPPED_BANK).questions)
     except Exception as exc:  # no bank here: fall back, never fail a grade over it
         log.info("no bank for term rarity (%s); using the references at hand", exc)
         return None
