@@ -7,12 +7,30 @@ from pathlib import Path
 import yaml
 
 from bot.bank import Bank, load_bank
+from bot.surface.cards import GradeCard
 
 TOPIC_ANSWERS = {
     "transformers": "Self-attention lets every token weigh every other token; positions add order.",
     "rag": "Retrieval-augmented generation fetches relevant documents and gives them to the model.",
     "embeddings": "Embeddings map tokens or texts to dense vectors so similar meanings sit close together.",
 }
+
+# A grade card with a point of every kind, a reference and a tip: each renderer must give each its own place.
+JUDGED = GradeCard(
+    question_id="q",
+    prompt="What is RAG?",
+    score=40,
+    verdict="partial",
+    covered=("Retrieval adds documents",),
+    missed=("The index is built offline",),
+    contradicted=("Retrieval happens after generation",),
+    feedback="Double-check your claims.",
+    points=40,
+    counted=True,
+    reference="Retrieval **before** generation.",
+    tips=("Name a vector store you have used.",),
+    answer_id=3,
+)
 
 
 def yaml_bank(directory: Path, count: int, topic: str = "transformers") -> Bank:

@@ -3,6 +3,7 @@ that line up for CJK names, stats pictures in the bot's data folder, topics and 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import pty
@@ -20,6 +21,7 @@ from bot.bank import Bank
 from bot.surface.cards import BoardRow, GradeCard, PostSummary
 from tests.bank_picks import longest_prompt, table_and_code
 from tests.console_harness import ANSWER, console, console_env, run_console
+from tests.helpers import JUDGED
 
 
 def small_bank(folder: Path, bank: Bank) -> Path:
@@ -132,20 +134,7 @@ def shown(*parts: render.Shown) -> str:
 
 
 def test_contradicted_points_tips_and_milestone_wording() -> None:
-    card = GradeCard(
-        question_id="q",
-        prompt="What is RAG?",
-        score=40,
-        verdict="partial",
-        covered=("Retrieval adds documents",),
-        missed=("The index is built offline",),
-        contradicted=("Retrieval happens after generation",),
-        feedback="Double-check your claims.",
-        points=40,
-        counted=True,
-        reference="Retrieval **before** generation.",
-        tips=("Name a vector store you have used.",),
-    )
+    card = dataclasses.replace(JUDGED, answer_id=None)
     text = shown(render.grade(card))
     assert "✗ Contradicted" in text and "Retrieval happens after generation" in text
     assert text.index("Reference answer") < text.index("Interview tips") < text.index("Name a vector store")

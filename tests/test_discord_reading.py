@@ -29,6 +29,7 @@ from tests.conftest import Clock, set_up_channel
 from tests.discord_fake import CHANNEL, GUILD, message
 from tests.discord_harness import ADA, BOSS, GOOD, PLACE, Discord
 from tests.discord_limits import check_message, check_modal, shown_text
+from tests.helpers import JUDGED
 
 
 def buttons(body: dict) -> list[dict]:
@@ -163,21 +164,7 @@ async def test_topics_as_people_type_them(chat: Discord, service: PracticeServic
 
 
 def test_contradicted_points_tips_and_milestones_have_their_own_sections() -> None:
-    card = GradeCard(
-        question_id="q",
-        prompt="What is RAG?",
-        score=40,
-        verdict="partial",
-        covered=("Retrieval adds documents",),
-        missed=("The index is built offline",),
-        contradicted=("Retrieval happens after generation",),
-        feedback="Double-check your claims.",
-        points=40,
-        counted=True,
-        reference="Retrieval **before** generation.",
-        tips=("Name a vector store you have used.",),
-        answer_id=3,
-    )
+    card = JUDGED
     shown, clipped = embeds.grade(card)
     body = check_message({"embeds": [e.to_dict() for e in shown]})
     fields = {f["name"]: f["value"] for e in body["embeds"] for f in e.get("fields", [])}

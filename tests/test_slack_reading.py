@@ -25,6 +25,7 @@ from tests.bank_picks import (
     table_and_code,
 )
 from tests.conftest import Clock, set_up_channel
+from tests.helpers import JUDGED
 from tests.slack_fake import answer_values, command_body
 from tests.slack_harness import CHANNEL, GOOD, PLACE, TEAM, Slack
 from tests.slack_limits import check_message, check_view, shown_text
@@ -201,21 +202,7 @@ async def test_quiz_topics_as_people_type_them_and_a_difficulty(slack: Slack, ba
 
 
 def test_contradicted_points_tips_and_milestones_have_their_own_sections() -> None:
-    card = GradeCard(
-        question_id="q",
-        prompt="What is RAG?",
-        score=40,
-        verdict="partial",
-        covered=("Retrieval adds documents",),
-        missed=("The index is built offline",),
-        contradicted=("Retrieval happens after generation",),
-        feedback="Double-check your claims.",
-        points=40,
-        counted=True,
-        reference="Retrieval **before** generation.",
-        tips=("Name a vector store you have used.",),
-        answer_id=3,
-    )
+    card = JUDGED
     shown = shown_text(check_message({"blocks": blocks.grade(card)}))
     assert "**✗ Contradicted**\n- Retrieval happens after generation" in shown
     assert shown.index("Reference answer") < shown.index("**Interview tips**\n- Name a vector store")
