@@ -321,6 +321,56 @@ def test_an_answer_to_another_question_is_recognised() -> None:
     assert grade.verdict == "incorrect" and "different question" in grade.feedback
 
 
+def test_an_answer_that_states_a_point_is_not_called_an_answer_to_another_question() -> None:
+    grade = grade_answer(
+        "Use dropout. Knowledge distillation trains a small student model to mimic a large teacher model's "
+        "output probabilities.",
+        [OVERFITTING_REF],
+        key_points=OVERFITTING,
+        prompt="How do you avoid overfitting during fine-tuning?",
+        distractors=[DISTILLATION_REF, TEMPERATURE_REF],
+    )
+    assert OVERFITTING[0].text in grade.covered
+    assert "different question" not in grade.feedback and grade.score > 20
+
+
+def test_a_synonym_states_the_word_of_the_point() -> None:
+    reference = "Vague prompts lead to irrelevant responses."
+    said = grade_answer(
+        "Ambiguous prompts yield unrelated answers.", [reference], prompt="Why do prompts need care?"
+    )
+    assert said.covered == (reference,)
+    other = grade_answer("Short prompts are cheaper.", [reference], prompt="Why do prompts need care?")
+    assert other.missed == (reference,)
+
+
+def test_whether_or_not_denies_nothing() -> None:
+    reference = "The body of a do-while loop runs at least once."
+    grade = grade_answer(
+        "A do-while loop decides whether or not to loop again after its body runs, so the body runs at "
+        "least once.",
+        [reference],
+        prompt="How does a do-while loop differ from a while loop?",
+    )
+    assert grade.covered == (reference,) and not grade.contradicted
+
+
+def test_not_outside_says_inside() -> None:
+    reference = "Local variables can only be accessed inside the function that declares them."
+    agrees = grade_answer(
+        "A local variable cannot be accessed outside the function that declares it.",
+        [reference],
+        prompt="Where can a local variable be used?",
+    )
+    assert not agrees.contradicted and agrees.verdict != "incorrect"
+    denies = grade_answer(
+        "Local variables can be accessed outside the function that declares them.",
+        [reference],
+        prompt="Where can a local variable be used?",
+    )
+    assert denies.contradicted == (reference,)
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

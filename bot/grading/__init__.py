@@ -24,14 +24,14 @@ from bot.grading.calibration import calibrated
 from bot.grading.idf import word_weight
 from bot.grading.judgements import CONTRADICTED, COVERED, MISSED, PARTLY, Judgement, judge_all
 from bot.grading.rubric import Rubric
-from bot.grading.score import Reading, read, total, verdict
+from bot.grading.score import Reading, answers_another, read, total, verdict
 from bot.grading.text import MAX_CHARS, clauses, clean_markdown, content_stems, tokens
 from bot.rules.inbound import plain as readable
 
 if TYPE_CHECKING:
     from bot.bank.model import Question
 
-GRADER_VERSION = "rubric-1"
+GRADER_VERSION = "rubric-2"
 # The words of a non-answer ("I do not know", "no idea, pass", "not sure, sorry"): an answer made of these
 # alone has nothing to grade, like emoji alone, and is no attempt.
 _CODE = re.compile(r"```|~~~")
@@ -123,7 +123,8 @@ def assess(
         plain, content_stems(plain) if said is not plain else stems, rubric, vocabularies(tuple(distractors))
     )
     result = total(judgements, reading)
-    note = feedback.sentence(result, judgements, term_list=reading.bare(), off_question=reading.elsewhere())
+    off_question = answers_another(judgements, reading)
+    note = feedback.sentence(result, judgements, term_list=reading.bare(), off_question=off_question)
     return _grade(result, judgements, note, rubric), Assessment(judgements, reading)
 
 

@@ -39,7 +39,7 @@ import aiohttp
 from bot.bank.model import KeyPoint
 from bot.grading import GRADER_VERSION, Assessment, Grade, assess
 from bot.grading.judgements import COVERED, PARTLY
-from bot.grading.score import CORRECT_AT, verdict
+from bot.grading.score import CORRECT_AT, answers_another, verdict
 from bot.rules.inbound import clean, plain
 
 if TYPE_CHECKING:
@@ -291,7 +291,7 @@ def bound(judged: Grade, builtin: Grade, found: Assessment) -> Grade:
     """
     stated = any(j.state in (COVERED, PARTLY) for j in found.judgements)
     reading = found.reading
-    if not stated or (reading is not None and reading.elsewhere()):
+    if not stated or (reading is not None and answers_another(found.judgements, reading)):
         ceiling = builtin.score
     elif builtin.contradicted or (reading is not None and reading.padded()):
         ceiling = max(builtin.score, CORRECT_AT - 1)

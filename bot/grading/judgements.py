@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from bot.grading.opposites import opposites
 from bot.grading.params import SHIPPED, Params
 from bot.grading.rubric import Phrase, Point, Rubric
+from bot.grading.synonyms import synonyms
 from bot.grading.text import Clause
 
 COVERED, PARTLY, MISSED, CONTRADICTED = "covered", "partly", "missed", "contradicted"
@@ -84,11 +85,12 @@ class Seen:
         found = self._as.get(stem)
         if found is None:
             exact = (stem,) if stem in self.vocab else ()
+            same = tuple(s for s in synonyms(stem) if s in self.vocab)
             typos: tuple[str, ...] = ()
             if len(stem) >= TYPO_MIN:
                 near = self._long.get(stem[:2], ())
                 typos = tuple(s for s in near if s != stem and fuzz.ratio(s, stem) >= TYPO_SCORE)
-            found = self._as[stem] = exact + typos
+            found = self._as[stem] = exact + same + typos
         return found
 
     def said(self, phrase: Phrase) -> tuple[tuple[str, ...], ...]:

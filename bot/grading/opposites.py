@@ -92,6 +92,8 @@ PAIRS = """
     row column
     precision recall
     lossy lossless
+    inside outside
+    internal external
 """
 
 

@@ -5,7 +5,7 @@ counts for the part stated), raised to a power below one so that stating most po
 means every point and nothing missed. A contradiction costs its point's weight and keeps the answer
 below "partial"; a bare list of terms names without explaining and stays below "correct" (below
 "partial" when padded with terms that belong to no point); an answer that fits another question better
-than this one and states less than half of what this one asks is "incorrect".
+than this one and states none of this one's points is "incorrect".
 """
 
 from __future__ import annotations
@@ -80,9 +80,15 @@ def total(judgements: Sequence[Judgement], reading: Reading, params: Params = SH
         result = min(result, CONTRADICTED_CAP)
     if reading.bare(params):
         result = min(result, PADDED_CAP if reading.padded(params) else CORRECT_AT - 1)
-    if reading.elsewhere(params) and share < 0.5:  # fits another question, and half-states this one
+    if answers_another(judgements, reading, params):
         result = min(result, OFF_QUESTION_CAP)
     return result
+
+
+def answers_another(judgements: Sequence[Judgement], reading: Reading, params: Params = SHIPPED) -> bool:
+    """Fits another question's reference better and states none of this question's points: an answer
+    that states one is (in part) an answer to this question, whatever else it talks about."""
+    return reading.elsewhere(params) and not any(j.state == COVERED for j in judgements)
 
 
 def read(text: str, stems: Sequence[str], rubric: Rubric, others: tuple[frozenset[str], ...]) -> Reading:

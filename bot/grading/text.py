@@ -220,10 +220,10 @@ def clauses(text: str) -> tuple[Clause, ...]:
             elif mark == ":":
                 reach = 0
             words_of.append(segment)
-            for word in words:
+            for at, word in enumerate(words):
                 content = False
-                if word in NEGATORS:
-                    reach = NEGATION_REACH
+                if word in NEGATORS and not (word == "not" and at and words[at - 1] == "or"):
+                    reach = NEGATION_REACH  # "whether or not to loop" denies nothing
                 elif word in SCOPE_ENDS:
                     reach = 0
                 elif is_content(word):
