@@ -371,6 +371,18 @@ def test_not_outside_says_inside() -> None:
     assert denies.contradicted == (reference,)
 
 
+def test_saying_a_concern_is_no_concern_contradicts_it() -> None:
+    risks = (
+        KeyPoint("Models can leak private data, a privacy risk.", accept=("privacy", "leak private data")),
+        KeyPoint("Biased training data gives biased outputs.", accept=("bias",)),
+    )
+    ask = {"references": ["Privacy leaks and bias."], "key_points": risks, "prompt": "What are LLM risks?"}
+    denied = grade_answer("Privacy isn't a concern, since models store nothing. Bias matters.", **ask)
+    assert denied.contradicted == (risks[0].text,) and risks[1].text in denied.covered
+    stated = grade_answer("Privacy is a concern, since models can leak data. Bias is not rare.", **ask)
+    assert risks[0].text in stated.covered and not stated.contradicted
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

@@ -65,6 +65,11 @@ NEGATORS = words(
 BE = words("is are was were be been being get gets got")
 PARTICIPLES = words("made built given taken known seen shown done written chosen held kept fed led run set")
 SCOPE_ENDS = words("and but while whereas although though however so then because since")
+# "Copyright isn't a concern": a denial that the subject is a problem denies the subject, before the negation.
+COPULA_NOT = words("isnt arent wasnt werent")
+CONCERNS = words(
+    "issue issues concern concerns problem problems risk risks threat threats worry danger challenge"
+)
 NEGATION_REACH = 5
 
 # Comparatives meet their base form, so "higher" is the opposite of "low" as "high" is.
@@ -203,20 +208,22 @@ def clauses(text: str) -> tuple[Clause, ...]:
 
     A negation ("not", "never", "without", "avoid"…) governs up to NEGATION_REACH content words after it,
     through "or" ("never use dropout or early stopping") but not past "and", a contrast, a colon or the
-    end of its claim.
+    end of its claim. Denying that the subject is a problem ("copyright isn't a concern") denies the
+    subject too.
     """
     found = []
     for part in _CLAUSE.split(text):
         pieces = re.split(r"([,:])", part)
         claim: list[tuple[str, bool, int, bool]] = []  # stem, negated, piece, passive
         words_of: list[str] = []
-        reach = 0
+        reach = subject = 0  # where the current subject starts in `claim`
         after_be = False
+        copular = -1  # where in `claim` an "is not" denies what follows it
         for piece, (mark, segment) in enumerate(zip(["", *pieces[1::2]], pieces[::2], strict=True)):
             words = tokens(segment)
             if mark == "," and len(words) > 3 and words[0] not in ("or", "nor"):
                 found += _claim(claim, words_of)  # a comma that opens a phrase of its own
-                claim, words_of, reach = [], [], 0
+                claim, words_of, reach, subject = [], [], 0, 0
             elif mark == ":":
                 reach = 0
             words_of.append(segment)
@@ -224,10 +231,13 @@ def clauses(text: str) -> tuple[Clause, ...]:
                 content = False
                 if word in NEGATORS and not (word == "not" and at and words[at - 1] == "or"):
                     reach = NEGATION_REACH  # "whether or not to loop" denies nothing
+                    copular = len(claim) if word in COPULA_NOT or after_be else -1
                 elif word in SCOPE_ENDS:
-                    reach = 0
+                    reach, subject = 0, len(claim)
                 elif is_content(word):
                     content = True
+                    if word in CONCERNS and copular == len(claim):  # "bias isn't an issue"
+                        claim[subject:] = [(s, True, p, v) for s, _, p, v in claim[subject:]]
                     passive = after_be and (word.endswith("ed") or word in PARTICIPLES)
                     claim.append((stem(word), reach > 0, piece, passive))
                     reach = max(0, reach - 1)
