@@ -54,6 +54,7 @@ GRID: dict[str, tuple] = {
     "term_list_at": (0.4, 0.5, 0.7),
     "term_precision": (0.6, 0.7, 0.8, 0.9, 1.01),
     "off_question_at": (0.05, 0.1, 0.15, 0.25),
+    "padded_cap": (20, 25, 30, 40),
 }
 EVIDENCE = ("covered_at", "wrong_at", "asked_weight")
 MIN_GAIN = 0.01  # a change must lift Spearman this much to be taken: 120 answers are a small sample
@@ -66,6 +67,7 @@ START = Params(  # neutral numbers the fit starts from: plain share, exact claim
     term_list_at=0.5,
     term_precision=0.7,
     off_question_at=0.15,
+    padded_cap=40,
 )
 
 

@@ -22,6 +22,7 @@ class Params:
     term_list_at: float = 0.5  # share of the answer's words in bare lists that makes it a list ...
     term_precision: float = 0.7  # ... of which fewer items than this are accepted phrasings: padded
     off_question_at: float = 0.15  # rarity-weighted margin by which another question's reference fits better
+    padded_cap: int = 25  # most a bare list padded with terms that belong to no point can score
     generosity: float = 0.5  # score = 100 * share ** generosity: where "correct" starts (verdicts only)
 
 

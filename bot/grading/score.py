@@ -25,7 +25,6 @@ from bot.grading.text import content_stems, is_content, stem, tokens
 CORRECT_AT = 80
 PARTIAL_AT = 45
 CONTRADICTED_CAP = 40  # most an answer that contradicts a point can score
-PADDED_CAP = 40  # most a list of terms padded with loose ones can score; a bare list stays below correct
 OFF_QUESTION_CAP = 20  # most an answer to another question can score
 LISTED_AT_LEAST = 0.3  # below this share of bare terms an answer is prose, and its items are not counted
 PROSE_ENOUGH = 15  # content words of sentences (two or so) that make a list an explained answer
@@ -79,7 +78,7 @@ def total(judgements: Sequence[Judgement], reading: Reading, params: Params = SH
     if any(j.state == CONTRADICTED for j in judgements):
         result = min(result, CONTRADICTED_CAP)
     if reading.bare(params):
-        result = min(result, PADDED_CAP if reading.padded(params) else CORRECT_AT - 1)
+        result = min(result, params.padded_cap if reading.padded(params) else CORRECT_AT - 1)
     if answers_another(judgements, reading, params):
         result = min(result, OFF_QUESTION_CAP)
     return result
