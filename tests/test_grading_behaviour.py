@@ -383,6 +383,17 @@ def test_saying_a_concern_is_no_concern_contradicts_it() -> None:
     assert risks[0].text in stated.covered and not stated.contradicted
 
 
+def test_a_claim_about_the_other_side_covers_nothing_of_this_one() -> None:
+    low = KeyPoint("A low temperature gives focused, deterministic, consistent output.")
+    grade = grade_answer(
+        "A high temperature gives focused and deterministic output.",
+        ["Temperature changes randomness. " + low.text],
+        key_points=(KeyPoint("Temperature controls randomness."), low),
+        prompt="What does temperature do?",
+    )
+    assert low.text in grade.missed and not any(low.text in c for c in grade.covered)
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

@@ -255,15 +255,18 @@ def evidence(point: Point, seen: Seen, weight: Weight, params: Params = SHIPPED)
         if blurred or not relevant & clause.vocab:
             continue
         own = _match(point.own, seen, at, weight)
+        # A clause about the other side of the point's subject ("a higher temperature makes it more
+        # deterministic" against "a low temperature gives deterministic output") states none of it.
+        said = 0.0 if _other_side(point, clause) else own.share
         if tangled:  # its own words contradict it no more: only its wrong claims do
             # A point that mostly denies ("avoids vanishing gradients") is not stated by its words said
             # plainly ("suffers from vanishing gradients"); one with a side negation is.
             mostly_denies = 2 * len(point.own.negated) > len(point.own.stems)
-            share = max(share, 0.0 if own.denied and own.head and mostly_denies else own.share)
+            share = max(share, 0.0 if own.denied and own.head and mostly_denies else said)
         elif own.share >= params.covered_at and own.denied and own.head:
             denied = True
         elif not own.denied:
-            share = max(share, own.share)
+            share = max(share, said)
     return Evidence(accepted, denied, share)
 
 
