@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.grading.params import SHIPPED, Params
 from bot.grading.text import PHRASING_WORDS, clean_markdown, content_stems
 
 if TYPE_CHECKING:
@@ -87,9 +86,9 @@ def _local_rarity(texts: tuple[str, ...]) -> Rarity:
 
 @lru_cache(maxsize=256)
 def word_weight(
-    references: tuple[str, ...], distractors: tuple[str, ...], prompt: str, params: Params = SHIPPED
+    references: tuple[str, ...], distractors: tuple[str, ...], prompt: str
 ) -> Callable[[str], float]:
-    """How much a word tells: its rarity across the bank, less when the question itself uses it
+    """How much a word tells: its rarity across the bank, nothing when the question itself uses it
     (repeating the question shows no knowledge). Kept per question: its words' weights are reused."""
     rarity = rarity_for(references, distractors).weight
     asked = frozenset(content_stems(prompt, PHRASING_WORDS))
@@ -97,7 +96,7 @@ def word_weight(
 
     def weight(stem: str) -> float:
         if stem not in known:
-            known[stem] = rarity(stem) * (params.asked_weight if stem in asked else 1.0)
+            known[stem] = 0.0 if stem in asked else rarity(stem)
         return known[stem]
 
     return weight

@@ -26,6 +26,7 @@ CORRECT_AT = 80
 PARTIAL_AT = 45
 CONTRADICTED_CAP = 40  # most an answer that contradicts a point can score
 OFF_QUESTION_CAP = 20  # most an answer to another question can score
+LISTED_MOST = 0.5  # a bare list: most of the answer's words name terms with no sentence around them
 LISTED_AT_LEAST = 0.3  # below this share of bare terms an answer is prose, and its items are not counted
 PROSE_ENOUGH = 15  # content words of sentences (two or so) that make a list an explained answer
 _ITEMS = re.compile(r"[,;\n+=|:]|->|→|\b(?:and|or|vs)\b|\.\s")
@@ -45,7 +46,7 @@ class Reading:
         """Mostly names terms, without the sentences around them that explain ("Fix: mixed precision,
         model parallelism" under an explained issue is a structured answer, not a bare list), where
         the reference explains."""
-        return self.listed >= params.term_list_at and self.prose < PROSE_ENOUGH and not self.list_asked
+        return self.listed >= LISTED_MOST and self.prose < PROSE_ENOUGH and not self.list_asked
 
     def padded(self, params: Params = SHIPPED) -> bool:
         """... and several of those terms belong to no point."""
