@@ -394,6 +394,17 @@ def test_a_claim_about_the_other_side_covers_nothing_of_this_one() -> None:
     assert low.text in grade.missed and not any(low.text in c for c in grade.covered)
 
 
+def test_a_side_remark_denying_some_of_the_points_words_does_not_contradict_it() -> None:
+    point = "The weight update is a product of two matrices."
+    grade = grade_answer(
+        "Rather than updating the huge weight matrices, you learn the change as the product of two skinny "
+        "matrices.",
+        [point],
+        prompt="How does low-rank adaptation work?",
+    )
+    assert not grade.contradicted
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

@@ -263,8 +263,9 @@ def evidence(point: Point, seen: Seen, weight: Weight, params: Params = SHIPPED)
             # plainly ("suffers from vanishing gradients"); one with a side negation is.
             mostly_denies = 2 * len(point.own.negated) > len(point.own.stems)
             share = max(share, 0.0 if own.denied and own.head and mostly_denies else said)
-        elif own.share >= params.covered_at and own.denied and own.head:
-            denied = True
+        elif own.share >= params.wrong_at and own.denied and own.head:
+            denied = True  # most of its words said the other way round, as a wrong claim needs; half of
+            # them under a side remark ("rather than updating the weight matrices, …") is no claim
         elif not own.denied:
             share = max(share, said)
     return Evidence(accepted, denied, share)
