@@ -405,6 +405,27 @@ def test_a_side_remark_denying_some_of_the_points_words_does_not_contradict_it()
     assert not grade.contradicted
 
 
+def test_denying_something_of_the_other_side_does_not_contradict_this_side() -> None:
+    sides = (
+        KeyPoint("Transformers process all tokens in parallel.", accept=("in parallel", "parallelized")),
+        KeyPoint("RNNs process tokens one after another.", accept=("one after another", "sequentially")),
+    )
+    grade = grade_answer(
+        "RNNs cannot be parallelized, they go one after another. Transformers handle every token at once.",
+        ["Transformers process all tokens in parallel; RNNs process tokens one after another."],
+        key_points=sides,
+        prompt="Why do Transformers train faster than RNNs?",
+    )
+    assert not grade.contradicted and sides[1].text in grade.covered
+    denied = grade_answer(
+        "Transformers cannot be parallelized.",
+        ["Transformers process all tokens in parallel; RNNs process tokens one after another."],
+        key_points=sides,
+        prompt="Why do Transformers train faster than RNNs?",
+    )
+    assert denied.contradicted == (sides[0].text,)
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"
