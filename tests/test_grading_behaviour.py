@@ -426,6 +426,17 @@ def test_denying_something_of_the_other_side_does_not_contradict_this_side() -> 
     assert denied.contradicted == (sides[0].text,)
 
 
+def test_instead_at_the_end_denies_nothing_but_instead_of_does() -> None:
+    point = KeyPoint("Values are stored in half precision or int8.", accept=("half precision",))
+    ask = {"references": [point.text], "key_points": (point,), "prompt": "How do you shrink embeddings?"}
+    stated = grade_answer(
+        "Each value is a 32-bit float; store it with fewer bits instead (half precision).", **ask
+    )
+    assert stated.covered == (point.text,)
+    denied = grade_answer("Keep 32-bit floats instead of half precision.", **ask)
+    assert denied.contradicted == (point.text,)
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

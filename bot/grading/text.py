@@ -229,8 +229,8 @@ def clauses(text: str) -> tuple[Clause, ...]:
             words_of.append(segment)
             for at, word in enumerate(words):
                 content = False
-                if word in NEGATORS and not (word == "not" and at and words[at - 1] == "or"):
-                    reach = NEGATION_REACH  # "whether or not to loop" denies nothing
+                if word in NEGATORS and not _idle(word, words, at):
+                    reach = NEGATION_REACH
                     copular = len(claim) if word in COPULA_NOT or after_be else -1
                 elif word in SCOPE_ENDS:
                     reach, subject = 0, len(claim)
@@ -247,6 +247,16 @@ def clauses(text: str) -> tuple[Clause, ...]:
                     after_be = False
         found += _claim(claim, words_of)
     return tuple(found)
+
+
+def _idle(word: str, words: list[str], at: int) -> bool:
+    """A negator that denies nothing here: "whether or not to loop", "store it with fewer bits instead
+    (half precision…)" (only "instead of" and "rather than" deny what follows)."""
+    if word == "not":
+        return at > 0 and words[at - 1] == "or"
+    if word in ("instead", "rather"):
+        return at + 1 >= len(words) or words[at + 1] not in ("of", "than")
+    return False
 
 
 def _claim(words: list[tuple[str, bool, int, bool]], text: list[str]) -> list[Clause]:
