@@ -29,7 +29,7 @@ GROUPS = """
     need require
     help assist aid
     improve enhance boost
-    reduce decrease shrink lessen
+    reduce decrease lessen
     increase raise grow
     remove delete eliminate discard
     add insert append
@@ -46,17 +46,15 @@ GROUPS = """
     company organization organisation enterprise business firm
     document file
     data dataset
-    example demonstration demo
     goal objective aim
     problem issue challenge difficulty concern
     risk danger threat hazard
-    hallucination fabrication confabulation
-    hallucinate fabricate confabulate
-    vague ambiguous unclear fuzzy imprecise
+    hallucination confabulation
+    hallucinate confabulate
+    vague ambiguous unclear imprecise
     irrelevant unrelated
-    confuse muddle
-    bias skew prejudice stereotype
-    biased skewed prejudiced
+    bias prejudice stereotype
+    biased prejudiced
     fair unbiased equitable
     privacy confidentiality
     private confidential
@@ -68,7 +66,7 @@ GROUPS = """
     monitoring observability tracking
     deploy serve
     deployment serving
-    container containerization containerisation docker
+    containerization containerisation
     update change modify adjust alter tweak
     measure evaluate assess gauge quantify
     similar alike
@@ -95,12 +93,12 @@ GROUPS = """
     run execute
     instruction command directive
     attack exploit
-    override bypass circumvent subvert hijack
+    override bypass circumvent subvert
     penalize penalise punish
     write compose
     image picture photo
     audio sound speech
-    fake synthetic counterfeit
+    fake counterfeit
     realistic lifelike photorealistic
     mimic imitate replicate emulate
     random stochastic
