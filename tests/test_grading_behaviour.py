@@ -437,6 +437,15 @@ def test_instead_at_the_end_denies_nothing_but_instead_of_does() -> None:
     assert denied.contradicted == (point.text,)
 
 
+def test_a_negated_list_item_does_not_deny_the_items_after_it() -> None:
+    gpus = KeyPoint("GPUs compute the attention heads in parallel.", accept=("GPUs",))
+    ask = {"references": [gpus.text], "key_points": (gpus,), "prompt": "Why do Transformers train fast?"}
+    listed = grade_answer("Speed comes from: no recurrence, multi-head attention, GPUs.", **ask)
+    assert listed.covered == (gpus.text,) and not listed.contradicted
+    denied = grade_answer("Never train them on TPUs, CPUs or GPUs.", **ask)
+    assert denied.contradicted == (gpus.text,)
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

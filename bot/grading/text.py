@@ -107,6 +107,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|#{1,6})\s+", re.M)
 _PREFIXED = re.compile(r"\b(non|un)-(?=\w)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_OR = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[.;!?\n]+(?:\s|$)|\n|,?\s*\b(?:but|whereas|however|although|though|while)\b")
 
 
@@ -207,9 +208,9 @@ def clauses(text: str) -> tuple[Clause, ...]:
     low temperature makes…") rather than the next item of a list ("dropout, early stopping, or augmentation").
 
     A negation ("not", "never", "without", "avoid"…) governs up to NEGATION_REACH content words after it,
-    through "or" ("never use dropout or early stopping") but not past "and", a contrast, a colon or the
-    end of its claim. Denying that the subject is a problem ("copyright isn't a concern") denies the
-    subject too.
+    through "or" ("never use dropout, early stopping or augmentation") but not past "and", a contrast, a
+    colon, a comma that does not lead to an "or" ("no recurrence, multi-head, CUDA") or the end of its
+    claim. Denying that the subject is a problem ("copyright isn't a concern") denies the subject too.
     """
     found = []
     for part in _CLAUSE.split(text):
@@ -224,8 +225,9 @@ def clauses(text: str) -> tuple[Clause, ...]:
             if mark == "," and len(words) > 3 and words[0] not in ("or", "nor"):
                 found += _claim(claim, words_of)  # a comma that opens a phrase of its own
                 claim, words_of, reach, subject = [], [], 0, 0
-            elif mark == ":":
-                reach = 0
+            elif mark == ":" or (mark == "," and not _OR.search(",".join(pieces[2 * piece :]))):
+                reach = 0  # "no recurrence, multi-head, CUDA": a negation reaches past a comma only into
+                # a list that ends in "or" ("never use dropout, early stopping or augmentation")
             words_of.append(segment)
             for at, word in enumerate(words):
                 content = False
