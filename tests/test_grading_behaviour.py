@@ -446,6 +446,15 @@ def test_a_negated_list_item_does_not_deny_the_items_after_it() -> None:
     assert denied.contradicted == (gpus.text,)
 
 
+def test_a_later_claim_of_a_point_said_the_other_way_round_contradicts_it() -> None:
+    latency = KeyPoint("Latency measures how long a response takes; lower is better.")
+    ask = {"references": [latency.text], "key_points": (latency,), "prompt": "Which serving metrics matter?"}
+    flipped = grade_answer("Latency, where higher is better, measures how long a response takes.", **ask)
+    assert flipped.contradicted == (latency.text,)
+    right = grade_answer("Latency, where lower is better, measures how long a response takes.", **ask)
+    assert right.covered == (latency.text,) and not right.contradicted
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

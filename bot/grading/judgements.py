@@ -276,12 +276,24 @@ def evidence(
             # plainly ("suffers from vanishing gradients"); one with a side negation is.
             mostly_denies = 2 * len(point.own.negated) > len(point.own.stems)
             share = max(share, 0.0 if own.denied and own.head and mostly_denies else said)
-        elif own.share >= params.wrong_at and own.denied and own.head:
+        elif (own.share >= params.wrong_at and own.denied and own.head) or _part_denied(
+            point, seen, at, weight, params
+        ):
             denied = True  # most of its words said the other way round, as a wrong claim needs; half of
             # them under a side remark ("rather than updating the weight matrices, …") is no claim
         elif not own.denied:
             share = max(share, said)
     return Evidence(accepted, denied, share)
+
+
+def _part_denied(point: Point, seen: Seen, at: int, weight: Weight, params: Params) -> bool:
+    """One of the point's later claims said the other way round ("perplexity, where higher is better"
+    against "…; lower is better")."""
+    for part in point.parts:
+        m = _match(part, seen, at, weight)
+        if m.denied and m.head and m.share >= params.wrong_at:
+            return True
+    return False
 
 
 def judgement(point: Point, found: Evidence, params: Params = SHIPPED) -> Judgement:

@@ -38,6 +38,7 @@ class Point:
     wrongs: tuple[Phrase, ...]
     rank: int  # 0 for the most important point
     own_denies: bool = True  # its own words said the other way round contradict it (grading.calibration)
+    parts: tuple[Phrase, ...] = ()  # its claims after the first ("…; lower is better"), with its subject
     accepts_deny: bool = True  # so does an accepted phrasing said negated ("never use dropout")
 
 
@@ -68,6 +69,19 @@ def _sided(accepted: Phrase, own: Phrase) -> Phrase:
     return replace(accepted, negated=negated, sided=True) if negated else accepted
 
 
+def _parts(text: str, own: Phrase) -> tuple[Phrase, ...]:
+    """The claims after a semicolon; a short one without a subject of its own ("lower is better") is
+    about the point's subject ("perplexity … lower is better")."""
+    out = []
+    for part in map(phrase, text.split(";")[1:]):
+        if len(part.stems) < 2:
+            continue
+        if len(part.stems) <= 3 and own.stems[0] not in part.stems:
+            part = phrase(" ".join((own.stems[0], *part.stems)))
+        out.append(part)
+    return tuple(out)
+
+
 def _points(key_points: Sequence[KeyPoint], curated: bool) -> tuple[Point, ...]:
     out: list[Point] = []
     for kp in key_points:
@@ -83,6 +97,7 @@ def _points(key_points: Sequence[KeyPoint], curated: bool) -> tuple[Point, ...]:
                 tuple(p for p in map(phrase, kp.wrong) if p.stems),
                 len(out),
                 own_denies=not own.negated,  # a point built on its own denial ("if no constructor…")
+                parts=_parts(kp.text, own),
             )
         )
     return tuple(out)

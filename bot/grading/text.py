@@ -205,7 +205,8 @@ class Clause:
 def clauses(text: str) -> tuple[Clause, ...]:
     """Plain text (clean_markdown's output) cut into claims: sentences, lines, the parts around "but",
     "whereas"…, and a comma's parts when what follows it is a phrase of its own ("…more deterministic, a
-    low temperature makes…") rather than the next item of a list ("dropout, early stopping, or augmentation").
+    low temperature makes…") rather than the next item of a list ("dropout, early stopping, or augmentation")
+    or a relative clause about what precedes it ("perplexity, where higher is better").
 
     A negation ("not", "never", "without", "avoid"…) governs up to NEGATION_REACH content words after it,
     through "or" ("never use dropout, early stopping or augmentation") but not past "and", a contrast, a
@@ -222,7 +223,11 @@ def clauses(text: str) -> tuple[Clause, ...]:
         copular = -1  # where in `claim` an "is not" denies what follows it
         for piece, (mark, segment) in enumerate(zip(["", *pieces[1::2]], pieces[::2], strict=True)):
             words = tokens(segment)
-            if mark == "," and len(words) > 3 and words[0] not in ("or", "nor"):
+            if (
+                mark == ","
+                and len(words) > 3
+                and words[0] not in ("or", "nor", "where", "which", "who", "whose")
+            ):
                 found += _claim(claim, words_of)  # a comma that opens a phrase of its own
                 claim, words_of, reach, subject = [], [], 0, 0
             elif mark == ":" or (mark == "," and not _OR.search(",".join(pieces[2 * piece :]))):
