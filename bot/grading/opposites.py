@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.grading.text import stem
+from bot.grading.text import word_groups
 
 PAIRS = """
     encoder decoder
@@ -99,13 +99,7 @@ PAIRS = """
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, frozenset[str]]:
-    table: dict[str, set[str]] = {}
-    for line in PAIRS.strip().splitlines():
-        a, b = (stem(w) for w in line.split())
-        if a != b:
-            table.setdefault(a, set()).add(b)
-            table.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in table.items()}
+    return word_groups(PAIRS)
 
 
 @lru_cache(maxsize=8192)

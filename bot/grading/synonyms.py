@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.grading.text import stem
+from bot.grading.text import word_groups
 
 GROUPS = """
     big large huge massive enormous giant
@@ -135,12 +135,7 @@ GROUPS = """
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, frozenset[str]]:
-    table: dict[str, set[str]] = {}
-    for line in GROUPS.strip().splitlines():
-        group = {stem(w) for w in line.split()}
-        for s in group:
-            table.setdefault(s, set()).update(group - {s})
-    return {k: frozenset(v) for k, v in table.items()}
+    return word_groups(GROUPS)
 
 
 def synonyms(stemmed: str) -> frozenset[str]:

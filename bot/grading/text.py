@@ -256,6 +256,17 @@ def clauses(text: str) -> tuple[Clause, ...]:
     return tuple(found)
 
 
+def word_groups(lines: str) -> dict[str, frozenset[str]]:
+    """Each word's stem mapped to the stems of the other words on its line (a list of opposites, of
+    synonyms)."""
+    table: dict[str, set[str]] = {}
+    for line in lines.strip().splitlines():
+        group = {stem(w) for w in line.split()}
+        for s in group:
+            table.setdefault(s, set()).update(group - {s})
+    return {k: frozenset(v) for k, v in table.items() if v}
+
+
 def _idle(word: str, words: list[str], at: int) -> bool:
     """A negator that denies nothing here: "whether or not to loop", "store it with fewer bits instead
     (half precision…)" (only "instead of" and "rather than" deny what follows)."""
