@@ -455,6 +455,15 @@ def test_a_later_claim_of_a_point_said_the_other_way_round_contradicts_it() -> N
     assert right.covered == (latency.text,) and not right.contradicted
 
 
+def test_saying_it_of_both_sides_sets_neither_apart() -> None:
+    apart = KeyPoint("Cats hunt small prey; cows graze on grass.")
+    ask = {"references": [apart.text], "key_points": (apart,), "prompt": "How do cats and cows feed?"}
+    both = grade_answer("Cats and cows both hunt small prey and graze on grass.", **ask)
+    assert apart.text not in both.covered
+    each = grade_answer("Cats hunt small prey. Cows graze on grass, in both fields and meadows.", **ask)
+    assert each.covered == (apart.text,)
+
+
 def test_the_feedback_names_what_is_missing() -> None:
     grade = overfitting("Use dropout and stop training early when the validation loss stops improving.")
     assert grade.verdict != "incorrect"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.grading import text
 from bot.grading.opposites import opposites
 from bot.grading.params import SHIPPED, Params
 from bot.grading.rubric import Phrase, Point, Rubric
@@ -203,9 +204,24 @@ def _other_side(point: Point, clause: Clause) -> bool:
 
 
 def _blurred(point: Point, clause: Clause) -> bool:
-    """The clause names a word of the point together with its opposite, which the point does not name."""
+    """The clause names a word of the point together with its opposite, which the point does not name, or
+    says something of both sides the point sets apart ("BERT and GPT both use encoder, decoder")."""
     own = set(point.own.stems)
+    if point.sides and _both(clause.text, point.sides):
+        return True
     return any(s in clause.vocab and (opposites(s) - own) & clause.vocab for s in own)
+
+
+def _both(said: str, sides: frozenset[str]) -> bool:
+    """ "A and B both …" or "both A and B …": what follows is said of both sides, so it sets neither apart."""
+    words = [text.stem(t) for t in text.tokens(said)]
+    for i in range(len(words) - 3):
+        window = words[i : i + 4]
+        if window[0] == "both" and window[2] == "and" and {window[1], window[3]} == sides:
+            return True
+        if window[3] == "both" and window[1] == "and" and {window[0], window[2]} == sides:
+            return True
+    return False
 
 
 def _denial_elsewhere(point: Point, phrase: Phrase, clause: Clause, others: frozenset[str]) -> bool:

@@ -39,6 +39,7 @@ class Point:
     rank: int  # 0 for the most important point
     own_denies: bool = True  # its own words said the other way round contradict it (grading.calibration)
     parts: tuple[Phrase, ...] = ()  # its claims after the first ("…; lower is better"), with its subject
+    sides: frozenset[str] = frozenset()  # the two subjects it sets apart ("BERT is …; GPT is …")
     accepts_deny: bool = True  # so does an accepted phrasing said negated ("never use dropout")
 
 
@@ -82,6 +83,16 @@ def _parts(text: str, own: Phrase) -> tuple[Phrase, ...]:
     return tuple(out)
 
 
+def _sides(text: str) -> frozenset[str]:
+    """The subjects of a curated point that sets two things apart, "A does X; B does Y": the first words of
+    its two claims, when they differ."""
+    claims = [phrase(part).stems for part in text.split(";")]
+    if len(claims) != 2 or not all(claims):
+        return frozenset()
+    heads = frozenset(c[0] for c in claims)
+    return heads if len(heads) == 2 else frozenset()
+
+
 def _points(key_points: Sequence[KeyPoint], curated: bool) -> tuple[Point, ...]:
     out: list[Point] = []
     for kp in key_points:
@@ -98,6 +109,7 @@ def _points(key_points: Sequence[KeyPoint], curated: bool) -> tuple[Point, ...]:
                 len(out),
                 own_denies=not own.negated,  # a point built on its own denial ("if no constructor…")
                 parts=_parts(kp.text, own),
+                sides=_sides(kp.text) if curated else frozenset(),
             )
         )
     return tuple(out)
