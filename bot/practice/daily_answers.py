@@ -25,11 +25,6 @@ ALREADY_ANSWERED = "You already answered this daily question; only your first an
 
 async def answer(grading: Answers, actor: Actor, post_id: int, text: str) -> GradeCard:
     """Grade and store a daily answer; a second submission by the same member is refused, not counted."""
-    async with grading.slots:
-        return await _answer(grading, actor, post_id, text)
-
-
-async def _answer(grading: Answers, actor: Actor, post_id: int, text: str) -> GradeCard:
     deps = grading.deps
     cleaned = check_answer_text(text)
     now = deps.clock()

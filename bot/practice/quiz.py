@@ -51,11 +51,6 @@ async def card(deps: Deps, actor: Actor, attempt_id: int) -> QuestionCard:
 
 async def answer(grading: Answers, actor: Actor, attempt_id: int, text: str) -> GradeCard:
     """Grade a quiz answer; it counts for the leaderboard once per question and local day."""
-    async with grading.slots:
-        return await _answer(grading, actor, attempt_id, text)
-
-
-async def _answer(grading: Answers, actor: Actor, attempt_id: int, text: str) -> GradeCard:
     deps = grading.deps
     cleaned = check_answer_text(text)
     now = deps.clock()

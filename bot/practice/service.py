@@ -116,7 +116,8 @@ class PracticeService:
         return await daily_posts.card(self.deps, post_id)
 
     async def answer_post(self, actor: Actor, post_id: int, text: str) -> GradeCard:
-        return await daily_answers.answer(self.answers, actor, post_id, text)
+        async with self.answers.slots:  # at most `concurrency` answers graded at once, on every platform
+            return await daily_answers.answer(self.answers, actor, post_id, text)
 
     async def close_post(self, post_id: int) -> PostSummary:
         return await daily_posts.close(self.deps, post_id)
@@ -167,7 +168,8 @@ class PracticeService:
         return await quiz.card(self.deps, actor, attempt_id)
 
     async def answer_quiz(self, actor: Actor, attempt_id: int, text: str) -> GradeCard:
-        return await quiz.answer(self.answers, actor, attempt_id, text)
+        async with self.answers.slots:
+            return await quiz.answer(self.answers, actor, attempt_id, text)
 
     async def full_reference(self, actor: Actor, answer_id: int) -> ReferenceView:
         return await full_reference(self.deps, actor, answer_id)
