@@ -36,7 +36,7 @@ from bot.bank.model import Question
 from bot.grading import vocabularies
 from bot.grading.calibration import calibrated
 from bot.grading.idf import word_weight
-from bot.grading.judgements import Evidence, Seen, elsewhere, evidence, judgement
+from bot.grading.judgements import Evidence, Seen, evidence, judgement
 from bot.grading.params import SHIPPED, Params
 from bot.grading.rubric import Rubric
 from bot.grading.score import Reading, read, total, verdict
@@ -163,10 +163,7 @@ def scores(lines: Sequence[Line], params: Params, fresh: bool = True) -> list[in
     for line in lines:
         if fresh or line.evidence is None:
             weight = word_weight(line.references, line.distractors, line.prompt)
-            line.evidence = [
-                evidence(p, line.answer, weight, params, elsewhere(line.rubric, p))
-                for p in line.rubric.points
-            ]
+            line.evidence = [evidence(p, line.answer, weight, params) for p in line.rubric.points]
         judgements = [judgement(p, e, params) for p, e in zip(line.rubric.points, line.evidence, strict=True)]
         out.append(total(judgements, line.reading, params))
     return out

@@ -63,7 +63,8 @@ def misfires(references: Sequence[str], rubric: Rubric, prompt: str = "") -> lis
     answers = [Seen(clauses(clean_markdown(r, code=True))) for r in references]
     found = []
     for p in rubric.points:
-        alone = replace(p, accepts=(), wrongs=(), own_denies=False, accepts_deny=False)
+        # Tried with no other points: a negation about another point's subject still counts here.
+        alone = replace(p, accepts=(), wrongs=(), own_denies=False, accepts_deny=False, others=frozenset())
         trials: list[tuple[str, int | None, Point]] = [("own", None, replace(alone, own_denies=True))]
         if p.accepts_deny:
             trials += [

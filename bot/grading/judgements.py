@@ -224,19 +224,16 @@ def _both(said: str, sides: frozenset[str]) -> bool:
     return False
 
 
-def _denial_elsewhere(point: Point, phrase: Phrase, clause: Clause, others: frozenset[str]) -> bool:
+def _denial_elsewhere(point: Point, phrase: Phrase, clause: Clause) -> bool:
     """The clause's negation is about another point's subject: "RNNs cannot be parallelized" denies
     something of RNNs (another point's word, not this one's), not "in parallel" of the point about
     Transformers. "Dropout should never be used" and "never use dropout" deny the phrasing itself."""
     first = next((i for i, n in enumerate(clause.negated) if n), len(clause.stems))
     before = set(clause.stems[:first])
-    return bool(before & others) and before.isdisjoint((*point.own.stems, *phrase.stems))
+    return bool(before & point.others) and before.isdisjoint((*point.own.stems, *phrase.stems))
 
 
-def evidence(
-    point: Point, seen: Seen, weight: Weight, params: Params = SHIPPED, others: frozenset[str] = frozenset()
-) -> Evidence:
-    """What the answer says about the point; `others` holds the other points' own words."""
+def evidence(point: Point, seen: Seen, weight: Weight, params: Params = SHIPPED) -> Evidence:
     share = 0.0
     denied = accepted = False
     tangled = not point.own_denies
@@ -277,7 +274,7 @@ def evidence(
                 and point.accepts_deny
                 and not phrase.sided  # "solves vanishing gradients" says "avoids" them without a negation
                 and (not phrase.negated or seen.position(point.own.stems[0], at) >= 0)
-                and not _denial_elsewhere(point, phrase, clause, others)
+                and not _denial_elsewhere(point, phrase, clause)
             ):
                 denied = True  # an accepted phrasing negated ("never use dropout"); one that itself
                 # denies something ("cannot retrieve") only when the claim is about the point's subject
@@ -326,11 +323,4 @@ def judge_all(
     rubric: Rubric, answer: Sequence[Clause], weight: Weight, params: Params = SHIPPED
 ) -> tuple[Judgement, ...]:
     seen = Seen(answer)
-    return tuple(
-        judgement(p, evidence(p, seen, weight, params, elsewhere(rubric, p)), params) for p in rubric.points
-    )
-
-
-def elsewhere(rubric: Rubric, point: Point) -> frozenset[str]:
-    """The other points' own words that this point does not use: what the rest of the rubric is about."""
-    return frozenset(s for p in rubric.points if p is not point for s in p.own.stems) - set(point.own.stems)
+    return tuple(judgement(p, evidence(p, seen, weight, params), params) for p in rubric.points)

@@ -40,6 +40,7 @@ class Point:
     own_denies: bool = True  # its own words said the other way round contradict it (grading.calibration)
     parts: tuple[Phrase, ...] = ()  # its claims after the first ("…; lower is better"), with its subject
     sides: frozenset[str] = frozenset()  # the two subjects it sets apart ("BERT is …; GPT is …")
+    others: frozenset[str] = frozenset()  # the other points' own words it does not use: the rest's matter
     accepts_deny: bool = True  # so does an accepted phrasing said negated ("never use dropout")
 
 
@@ -112,7 +113,10 @@ def _points(key_points: Sequence[KeyPoint], curated: bool) -> tuple[Point, ...]:
                 sides=_sides(kp.text) if curated else frozenset(),
             )
         )
-    return tuple(out)
+    return tuple(
+        replace(p, others=frozenset(s for q in out if q is not p for s in q.own.stems) - set(p.own.stems))
+        for p in out
+    )
 
 
 # Questions that ask for names rather than explanations, where a list of terms is the answer.
